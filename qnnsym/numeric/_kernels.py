@@ -1,0 +1,290 @@
+"""numba kernels of the state-vector engine.  Private: they trust their inputs.
+
+A compiled program (see :mod:`qnnsym.numeric.program`) is a table ``ops`` of shape
+``(n_ops, 4)`` whose rows are ``(kind, a, b, c)``:
+
+==========  =====================================================================
+kind        meaning
+==========  =====================================================================
+DENSE       ``psi <- W psi``; ``a`` indexes ``dense_t`` (``W^T``) and ``dense_c`` (``conj W``)
+GATE1       one-qubit gate ``local[a][:2,:2]`` on bit position ``b``
+GATE2       two-qubit gate ``local[a]`` on bit positions ``b`` (its first qubit) and ``c``
+PAULI_ROT   ``exp(-i theta_a coeff_a P)`` with ``P`` = ``paulis[b]`` = (x_mask, z_mask, n_Y mod 4)
+DIAG_ROT    ``exp(-i theta_a diag(diags[b]))``
+==========  =====================================================================
+
+States are stored as rows of a C-contiguous ``(R, d)`` array, so a dense layer on all
+rows is one matrix product ``psi @ W^T``.
+
+The adjoint sweep (for ``U_l = exp(-i theta H)``): with ``psi_l`` the state after
+gate ``l`` and ``lam_l = U_after^dag M_0 U_after psi_l``,
+``d yhat / d theta_l = 2 Im <lam_l | H psi_l>``; both vectors are then moved back
+through the gate with its inverse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import njit
+
+DENSE, GATE1, GATE2, PAULI_ROT, DIAG_ROT = 0, 1, 2, 3, 4
+MEAS_PAULI, MEAS_DIAG, MEAS_DENSE = 0, 1, 2
+
+
+@njit
+def _parity(v):
+    v ^= v >> 32
+    v ^= v >> 16
+    v ^= v >> 8
+    v ^= v >> 4
+    v ^= v >> 2
+    v ^= v >> 1
+    return v & 1
+
+
+@njit
+def _i_pow(k):
+    k = k % 4
+    if k == 0:
+        return 1.0 + 0.0j
+    if k == 1:
+        return 0.0 + 1.0j
+    if k == 2:
+        return -1.0 + 0.0j
+    return 0.0 - 1.0j
+
+
+@njit
+def _apply_pauli_rows(psi, out, x, z, ny, scale, r0, r1):
+    """``out[r] = scale * P psi[r]`` for rows ``r0 <= r < r1``."""
+    d = psi.shape[1]
+    ph = _i_pow(ny) * scale
+    for r in range(r0, r1):
+        for b in range(d):
+            src = b ^ x
+            sgn = 1.0 - 2.0 * _parity(src & z)
+            out[r, b] = ph * sgn * psi[r, src]
+
+
+@njit
+def _pauli_rotation(S, x, z, ny, angle, r0, r1):
+    """``S[r] <- exp(-i angle P) S[r]`` in place for rows ``r0 <= r < r1``."""
+    d = S.shape[1]
+    c = np.cos(angle)
+    s = np.sin(angle)
+    ph = _i_pow(ny)
+    mis = -1j * s * ph
+    if x == 0:
+        for r in range(r0, r1):
+            for b in range(d):
+                sgn = 1.0 - 2.0 * _parity(b & z)
+                S[r, b] = (c + mis * sgn) * S[r, b]
+        return
+    for r in range(r0, r1):
+        for b in range(d):
+            bb = b ^ x
+            if b < bb:
+                a0 = S[r, b]
+                a1 = S[r, bb]
+                s_b = 1.0 - 2.0 * _parity(b & z)
+                s_bb = 1.0 - 2.0 * _parity(bb & z)
+                S[r, b] = c * a0 + mis * s_bb * a1
+                S[r, bb] = c * a1 + mis * s_b * a0
+
+
+@njit
+def _pauli_grad(S, R, x, z, ny, coeff, J, col):
+    """``J[r, col] = 2 coeff Im <lam_r | P psi_r>`` with ``psi_r = S[r]``, ``lam_r = S[R + r]``."""
+    d = S.shape[1]
+    ph = _i_pow(ny)
+    for r in range(R):
+        acc = 0.0 + 0.0j
+        for b in range(d):
+            src = b ^ x
+            sgn = 1.0 - 2.0 * _parity(src & z)
+            acc += np.conj(S[R + r, b]) * sgn * S[r, src]
+        J[r, col] = 2.0 * coeff * (ph * acc).imag
+
+
+@njit
+def _diag_rotation(S, h, angle, r0, r1):
+    d = S.shape[1]
+    for b in range(d):
+        ph = np.exp(-1j * angle * h[b])
+        for r in range(r0, r1):
+            S[r, b] = ph * S[r, b]
+
+
+@njit
+def _diag_grad(S, R, h, J, col):
+    d = S.shape[1]
+    for r in range(R):
+        acc = 0.0
+        for b in range(d):
+            v = np.conj(S[R + r, b]) * S[r, b]
+            acc += h[b] * v.imag
+        J[r, col] = 2.0 * acc
+
+
+@njit
+def _gate1(S, g, bit, r0, r1, dagger):
+    d = S.shape[1]
+    if dagger:
+        g00, g01, g10, g11 = np.conj(g[0, 0]), np.conj(g[1, 0]), np.conj(g[0, 1]), np.conj(g[1, 1])
+    else:
+        g00, g01, g10, g11 = g[0, 0], g[0, 1], g[1, 0], g[1, 1]
+    mask = 1 << bit
+    for r in range(r0, r1):
+        for i0 in range(d):
+            if i0 & mask:
+                continue
+            i1 = i0 | mask
+            a0 = S[r, i0]
+            a1 = S[r, i1]
+            S[r, i0] = g00 * a0 + g01 * a1
+            S[r, i1] = g10 * a0 + g11 * a1
+
+
+@njit
+def _gate2(S, g, bit_a, bit_b, r0, r1, dagger):
+    d = S.shape[1]
+    m = np.empty((4, 4), dtype=np.complex128)
+    for i in range(4):
+        for j in range(4):
+            m[i, j] = np.conj(g[j, i]) if dagger else g[i, j]
+    ma = 1 << bit_a
+    mb = 1 << bit_b
+    a = np.empty(4, dtype=np.complex128)
+    idx = np.empty(4, dtype=np.int64)
+    for r in range(r0, r1):
+        for base in range(d):
+            if base & ma or base & mb:
+                continue
+            idx[0] = base
+            idx[1] = base | mb
+            idx[2] = base | ma
+            idx[3] = base | ma | mb
+            for i in range(4):
+                a[i] = S[r, idx[i]]
+            for i in range(4):
+                acc = 0.0 + 0.0j
+                for j in range(4):
+                    acc += m[i, j] * a[j]
+                S[r, idx[i]] = acc
+
+
+@njit
+def _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, r0, r1, inverse):
+    kind = ops[k, 0]
+    if kind == DENSE:
+        if inverse:
+            S[r0:r1] = np.dot(S[r0:r1], dense_c[ops[k, 1]])
+        else:
+            S[r0:r1] = np.dot(S[r0:r1], dense_t[ops[k, 1]])
+    elif kind == GATE1:
+        _gate1(S, local[ops[k, 1]], ops[k, 2], r0, r1, inverse)
+    elif kind == GATE2:
+        _gate2(S, local[ops[k, 1]], ops[k, 2], ops[k, 3], r0, r1, inverse)
+    elif kind == PAULI_ROT:
+        l = ops[k, 1]
+        angle = theta[l] * pcoeff[l]
+        if inverse:
+            angle = -angle
+        pi = ops[k, 2]
+        _pauli_rotation(S, paulis[pi, 0], paulis[pi, 1], paulis[pi, 2], angle, r0, r1)
+    else:  # DIAG_ROT
+        angle = theta[ops[k, 1]]
+        if inverse:
+            angle = -angle
+        _diag_rotation(S, diags[ops[k, 2]], angle, r0, r1)
+
+
+@njit
+def forward(ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, r0, r1):
+    """Apply the whole circuit to rows ``r0:r1`` of ``S`` in place."""
+    for k in range(ops.shape[0]):
+        _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, r0, r1, False)
+
+
+@njit
+def apply_measurement(meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, S, R):
+    """``S[R + r] <- M_0 S[r]`` and return ``yhat_r = Re <S[r] | M_0 S[r]>`` for ``r < R``."""
+    d = S.shape[1]
+    if meas_kind == MEAS_PAULI:
+        _apply_pauli_rows(S, S[R:], meas_pauli[0], meas_pauli[1], meas_pauli[2], meas_coeff, 0, R)
+    elif meas_kind == MEAS_DIAG:
+        for r in range(R):
+            for b in range(d):
+                S[R + r, b] = meas_diag[b] * S[r, b]
+    else:
+        S[R : 2 * R] = np.dot(S[:R], meas_dense_t)
+    y = np.empty(R)
+    for r in range(R):
+        acc = 0.0
+        for b in range(d):
+            acc += (np.conj(S[r, b]) * S[R + r, b]).real
+        y[r] = acc
+    return y
+
+
+@njit
+def predict_rows(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
+                 meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, theta, psi0):
+    """Predictions ``yhat_r = <psi_r| U^dag M_0 U |psi_r>`` for every row of ``psi0``."""
+    R, d = psi0.shape
+    S = np.empty((2 * R, d), dtype=np.complex128)
+    S[:R] = psi0
+    forward(ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, 0, R)
+    return apply_measurement(meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, S, R)
+
+
+@njit
+def adjoint_rows(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
+                 meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, theta, psi0, n_params):
+    """Predictions and the Jacobian ``J[r, l] = d yhat_r / d theta_l`` by one adjoint sweep."""
+    R, d = psi0.shape
+    S = np.empty((2 * R, d), dtype=np.complex128)
+    S[:R] = psi0
+    forward(ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, 0, R)
+    y = apply_measurement(meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, S, R)
+    J = np.zeros((R, n_params))
+    for k in range(ops.shape[0] - 1, -1, -1):
+        kind = ops[k, 0]
+        if kind == PAULI_ROT:
+            l = ops[k, 1]
+            pi = ops[k, 2]
+            _pauli_grad(S, R, paulis[pi, 0], paulis[pi, 1], paulis[pi, 2], pcoeff[l], J, l)
+        elif kind == DIAG_ROT:
+            _diag_grad(S, R, diags[ops[k, 2]], J, ops[k, 1])
+        if k > 0:  # nothing before the first gate needs the states
+            _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, 0, 2 * R, True)
+    return y, J
+
+
+@njit
+def parameter_shift_rows(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
+                         meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, theta, psi0,
+                         half_gap):
+    """``J[:, l] = c_l (yhat(theta_l + s_l) - yhat(theta_l - s_l))`` with ``s_l = pi / (4 c_l)``,
+    where ``c_l`` = half the gap between the generator's two eigenvalues (``half_gap[l]``;
+    0 means the parameter cannot change the output)."""
+    R = psi0.shape[0]
+    p = theta.shape[0]
+    J = np.zeros((R, p))
+    th = theta.copy()
+    for l in range(p):
+        c = half_gap[l]
+        if c == 0.0:
+            continue
+        s = np.pi / (4.0 * c)
+        th[l] = theta[l] + s
+        yp = predict_rows(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
+                          meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, th, psi0)
+        th[l] = theta[l] - s
+        ym = predict_rows(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
+                          meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, th, psi0)
+        th[l] = theta[l]
+        for r in range(R):
+            J[r, l] = c * (yp[r] - ym[r])
+    return J

@@ -1,0 +1,238 @@
+"""Compile a :class:`~qnnsym.model.QNN` and a :class:`~qnnsym.model.Dataset` into the flat
+arrays the numba kernels read.
+
+Compilation rules:
+
+- a :class:`~qnnsym.model.DenseUnitary` becomes one DENSE op; consecutive dense ops are
+  multiplied together (one matrix product per run of dense ops);
+- a :class:`~qnnsym.model.GateSequence` becomes GATE1/GATE2 ops (gates on 3+ qubits become DENSE);
+- a Pauli generator becomes a PAULI_ROT (``O(d)`` per row: ``exp(-i a P) = cos a - i sin a P``);
+- a diagonal generator becomes a DIAG_ROT;
+- a dense Hermitian generator ``H = V diag(w) V^dag`` becomes DENSE(V^dag), DIAG_ROT(w), DENSE(V),
+  and the dense ops merge with their neighbours.
+
+A mixed input ``rho = sum_k w_k |v_k><v_k|`` becomes the rows ``v_k`` with weights ``w_k``
+(eigendecomposition), so one pure-state kernel serves both; predictions and Jacobians
+are linear in ``rho`` and are summed back per sample.
+
+Compiled programs and prepared inputs are cached per (immutable) model and dataset.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import InvalidInput
+from ..model import QNN, Dataset, DenseHermitian, DenseUnitary, DiagonalOperator, GateSequence, PauliOperator
+from . import _kernels as K
+
+__all__ = ["Program", "Inputs", "compile_model", "prepare_inputs"]
+
+_EIG_TOL = 1e-9  # eigenvalues closer than this (relative to the spread) count as one for parameter shift
+
+
+@dataclass(frozen=True, eq=False)
+class Program:
+    dim: int
+    n_params: int
+    ops: np.ndarray
+    dense_t: np.ndarray
+    dense_c: np.ndarray
+    local: np.ndarray
+    paulis: np.ndarray
+    pcoeff: np.ndarray
+    diags: np.ndarray
+    meas_kind: int
+    meas_pauli: np.ndarray
+    meas_coeff: float
+    meas_diag: np.ndarray
+    meas_dense_t: np.ndarray
+    half_gap: np.ndarray  # per parameter; NaN where parameter shift does not apply
+
+    @property
+    def circuit_args(self) -> tuple:
+        return (self.ops, self.dense_t, self.dense_c, self.local, self.paulis, self.pcoeff, self.diags)
+
+    @property
+    def measurement_args(self) -> tuple:
+        return (self.meas_kind, self.meas_pauli, self.meas_coeff, self.meas_diag, self.meas_dense_t)
+
+    @property
+    def depth(self) -> int:
+        return int(self.ops.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    rows: np.ndarray  # (R, d) pure-state rows
+    weights: np.ndarray  # (R,)
+    owner: np.ndarray  # (R,) sample index of each row
+    m: int
+    pure: bool
+
+    def combine(self, values: np.ndarray) -> np.ndarray:
+        """Sum per-row values (``(R,)`` or ``(R, p)``) into per-sample values."""
+        if self.pure:
+            return values
+        out = np.zeros((self.m,) + values.shape[1:])
+        np.add.at(out, self.owner, self.weights.reshape((-1,) + (1,) * (values.ndim - 1)) * values)
+        return out
+
+
+class _Builder:
+    def __init__(self, d: int, n_qubits: int | None):
+        self.d, self.n_qubits = d, n_qubits
+        self.ops: list[tuple[int, int, int, int]] = []
+        self.dense: list[np.ndarray] = []
+        self.local: list[np.ndarray] = []
+        self.paulis: list[tuple[int, int, int]] = []
+        self.diags: list[np.ndarray] = []
+
+    def dense_op(self, w: np.ndarray) -> None:
+        if self.ops and self.ops[-1][0] == K.DENSE:
+            idx = self.ops[-1][1]
+            self.dense[idx] = w @ self.dense[idx]
+            return
+        self.dense.append(np.array(w, dtype=np.complex128))
+        self.ops.append((K.DENSE, len(self.dense) - 1, 0, 0))
+
+    def fixed(self, fixed) -> None:
+        if isinstance(fixed, DenseUnitary):
+            self.dense_op(np.asarray(fixed.matrix))
+            return
+        assert isinstance(fixed, GateSequence)
+        for gate in fixed.gates:
+            bits = fixed.bits(gate)
+            if len(bits) > 2:
+                self.dense_op(gate.full_matrix(fixed.n_qubits))
+                continue
+            g = np.zeros((4, 4), dtype=np.complex128)
+            k = gate.matrix.shape[0]
+            g[:k, :k] = gate.matrix
+            self.local.append(g)
+            if len(bits) == 1:
+                self.ops.append((K.GATE1, len(self.local) - 1, bits[0], 0))
+            else:
+                self.ops.append((K.GATE2, len(self.local) - 1, bits[0], bits[1]))
+
+    def rotation(self, l: int, gen, pcoeff: np.ndarray) -> None:
+        if isinstance(gen, PauliOperator):
+            p = gen.pauli
+            self.paulis.append((p.x_mask, p.z_mask, p.n_y % 4))
+            pcoeff[l] = gen.coeff
+            self.ops.append((K.PAULI_ROT, l, len(self.paulis) - 1, 0))
+        elif isinstance(gen, DiagonalOperator):
+            self.diags.append(np.asarray(gen.diagonal, dtype=np.float64))
+            self.ops.append((K.DIAG_ROT, l, len(self.diags) - 1, 0))
+        else:
+            assert isinstance(gen, DenseHermitian)
+            w, v = gen.eigh()
+            self.dense_op(v.conj().T)
+            self.diags.append(w)
+            self.ops.append((K.DIAG_ROT, l, len(self.diags) - 1, 0))
+            self.dense_op(v)
+
+
+def _half_gap(gen) -> float:
+    w = np.asarray(gen.eigenvalues(), dtype=np.float64)
+    spread = float(w[-1] - w[0])
+    if spread <= _EIG_TOL * max(1.0, abs(float(w[-1]))):
+        return 0.0
+    distinct = [w[0]]
+    for x in w[1:]:
+        if x - distinct[-1] > _EIG_TOL * max(1.0, spread):
+            distinct.append(x)
+    return spread / 2.0 if len(distinct) == 2 else float("nan")
+
+
+def _stack(items: list[np.ndarray], empty_shape: tuple[int, ...], dtype) -> np.ndarray:
+    if not items:
+        return np.zeros(empty_shape, dtype=dtype)
+    return np.ascontiguousarray(np.stack(items), dtype=dtype)
+
+
+_PROGRAMS: "weakref.WeakKeyDictionary[QNN, Program]" = weakref.WeakKeyDictionary()
+_INPUTS: "weakref.WeakKeyDictionary[Dataset, Inputs]" = weakref.WeakKeyDictionary()
+
+
+def compile_model(model: QNN) -> Program:
+    """The kernel arrays for ``model`` (cached)."""
+    if not isinstance(model, QNN):
+        raise InvalidInput("model", "a qnnsym.model.QNN", type(model).__name__)
+    prog = _PROGRAMS.get(model)
+    if prog is not None:
+        return prog
+    d, p = model.dim, model.n_params
+    b = _Builder(d, model.n_qubits)
+    pcoeff = np.zeros(p)
+    for l, layer in enumerate(model.layers):
+        if layer.fixed is not None:
+            b.fixed(layer.fixed)
+        b.rotation(l, layer.generator, pcoeff)
+    if model.final is not None:
+        b.fixed(model.final)
+
+    dense = b.dense
+    m0 = model.measurement
+    meas_pauli = np.zeros(3, dtype=np.int64)
+    meas_diag = np.zeros(1)
+    meas_dense_t = np.zeros((1, 1), dtype=np.complex128)
+    meas_coeff = 1.0
+    if isinstance(m0, PauliOperator):
+        kind = K.MEAS_PAULI
+        meas_pauli[:] = (m0.pauli.x_mask, m0.pauli.z_mask, m0.pauli.n_y % 4)
+        meas_coeff = m0.coeff
+    elif isinstance(m0, DiagonalOperator):
+        kind = K.MEAS_DIAG
+        meas_diag = np.asarray(m0.diagonal, dtype=np.float64).copy()
+    else:
+        kind = K.MEAS_DENSE
+        meas_dense_t = np.ascontiguousarray(m0.matrix().T)
+
+    prog = Program(
+        dim=d,
+        n_params=p,
+        ops=np.array(b.ops, dtype=np.int64).reshape(-1, 4),
+        dense_t=_stack([np.ascontiguousarray(w.T) for w in dense], (1, 1, 1), np.complex128),
+        dense_c=_stack([np.ascontiguousarray(w.conj()) for w in dense], (1, 1, 1), np.complex128),
+        local=_stack(b.local, (1, 4, 4), np.complex128),
+        paulis=_stack([np.array(t, dtype=np.int64) for t in b.paulis], (1, 3), np.int64),
+        pcoeff=pcoeff,
+        diags=_stack(b.diags, (1, 1), np.float64),
+        meas_kind=kind,
+        meas_pauli=meas_pauli,
+        meas_coeff=float(meas_coeff),
+        meas_diag=meas_diag,
+        meas_dense_t=meas_dense_t,
+        half_gap=np.array([_half_gap(l.generator) for l in model.layers]),
+    )
+    _PROGRAMS[model] = prog
+    return prog
+
+
+def prepare_inputs(data: Dataset, dim: int) -> Inputs:
+    """Pure-state rows (with weights) for ``data``, checked against the model dimension (cached)."""
+    if not isinstance(data, Dataset):
+        raise InvalidInput("data", "a qnnsym.model.Dataset", type(data).__name__)
+    if data.dim != dim:
+        raise InvalidInput("data", f"states of dimension {dim} (the model's)", f"dimension {data.dim}")
+    inp = _INPUTS.get(data)
+    if inp is not None:
+        return inp
+    m = data.m
+    if data.kind == "pure":
+        inp = Inputs(np.ascontiguousarray(data.states), np.ones(m), np.arange(m), m, True)
+    else:
+        rows, weights, owner = [], [], []
+        for i, rho in enumerate(data.states):
+            w, v = np.linalg.eigh(rho)
+            keep = np.abs(w) > 1e-15
+            rows.append(v[:, keep].T)
+            weights.append(w[keep])
+            owner.append(np.full(int(keep.sum()), i))
+        inp = Inputs(np.ascontiguousarray(np.concatenate(rows)), np.concatenate(weights), np.concatenate(owner), m, False)
+    _INPUTS[data] = inp
+    return inp

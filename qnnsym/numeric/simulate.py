@@ -1,0 +1,64 @@
+"""Predictions, the circuit unitary and the effective measurement, from the numba engine.
+
+>>> import numpy as np
+>>> from qnnsym.model import circuit, Dataset
+>>> from qnnsym.numeric import predict
+>>> qnn = circuit(1, [("RY", 0)], measurement="Z")
+>>> float(predict(qnn, Dataset.basis_state(2), np.array([np.pi / 3]))[0].round(12))   # cos(pi/3)
+0.5
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import validate
+from ..model import QNN, Dataset
+from . import _kernels as K
+from .program import compile_model, prepare_inputs
+
+__all__ = ["predict", "unitary", "effective_measurement", "check_theta", "loss"]
+
+
+def check_theta(model: QNN, theta) -> np.ndarray:
+    """``theta`` as a finite float64 vector of length ``model.n_params``."""
+    return validate.real_vector("theta", theta, length=model.n_params)
+
+
+def predict(model: QNN, data: Dataset, theta) -> np.ndarray:
+    """``yhat_i = tr(M_0 U(theta) rho_i U(theta)^dag)`` for every input (C2), shape ``(m,)``."""
+    prog = compile_model(model)
+    theta = check_theta(model, theta)
+    inp = prepare_inputs(data, prog.dim)
+    y = K.predict_rows(*prog.circuit_args, *prog.measurement_args, theta, inp.rows)
+    return inp.combine(y)
+
+
+def loss(model: QNN, data: Dataset, theta) -> float:
+    """``L = 1/2 sum_i (yhat_i - y_i)^2`` (C3)."""
+    r = predict(model, data, theta) - data.targets
+    return 0.5 * float(r @ r)
+
+
+def unitary(model: QNN, theta) -> np.ndarray:
+    """``U(theta)`` as a dense ``d x d`` matrix (the engine applied to every basis state)."""
+    prog = compile_model(model)
+    theta = check_theta(model, theta)
+    S = np.zeros((2 * prog.dim, prog.dim), dtype=np.complex128)
+    S[: prog.dim] = np.eye(prog.dim)
+    K.forward(*prog.circuit_args, theta, S, 0, prog.dim)
+    return np.ascontiguousarray(S[: prog.dim].T)  # row b is U e_b, so U = rows^T
+
+
+def effective_measurement(model: QNN, theta) -> np.ndarray:
+    """``M(theta) = U^dag M_0 U`` (C2), Hermitian ``d x d``."""
+    prog = compile_model(model)
+    theta = check_theta(model, theta)
+    d = prog.dim
+    S = np.zeros((2 * d, d), dtype=np.complex128)
+    S[:d] = np.eye(d)
+    K.forward(*prog.circuit_args, theta, S, 0, d)
+    K.apply_measurement(*prog.measurement_args, S, d)
+    # M_ab = <U e_a | M_0 U e_b> = sum_c conj(S[a, c]) S[d + b, c]
+    m = S[:d].conj() @ S[d:].T
+    return 0.5 * (m + m.conj().T)
