@@ -11,7 +11,7 @@ The numeric engine uses that formula; :meth:`PauliString.matrix` builds the dens
 Kronecker product independently, and the tests hold the two against each other.
 
 >>> from qnnsym.model.pauli import PauliString
->>> phase, p = PauliString("XY") * PauliString("YY")
+>>> phase, p = PauliString("XY") * PauliString("YY")     # XY = iZ on qubit 0, YY = I on qubit 1
 >>> phase, p.label
 ((1+0j), 'ZI')
 >>> PauliString("ZI").matrix().real.diagonal().tolist()
