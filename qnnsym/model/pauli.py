@@ -13,7 +13,7 @@ Kronecker product independently, and the tests hold the two against each other.
 >>> from qnnsym.model.pauli import PauliString
 >>> phase, p = PauliString("XY") * PauliString("YY")     # XY = iZ on qubit 0, YY = I on qubit 1
 >>> phase, p.label
-((1+0j), 'ZI')
+(1j, 'ZI')
 >>> PauliString("ZI").matrix().real.diagonal().tolist()
 [1.0, 1.0, -1.0, -1.0]
 """
