@@ -111,7 +111,7 @@ def _as_array(name: str, value: Any, dtype: type, what: str) -> np.ndarray:
     bad = ~np.isfinite(arr)
     if bad.any():
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise InvalidInput(name, what, f"a non-finite entry {arr[idx]!r} at index {idx}")
+        raise InvalidInput(name, what, f"a non-finite entry {arr[idx].item()!r} at index {idx}")
     return arr
 
 

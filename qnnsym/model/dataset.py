@@ -71,6 +71,10 @@ class Dataset:
             feats.flags.writeable = False
             object.__setattr__(self, "features", feats)
 
+    def __repr__(self) -> str:
+        enc = f", encoding={self.encoding!r}" if self.encoding is not None else ""
+        return f"Dataset(m={self.m}, d={self.dim}, kind={self.kind!r}{enc})"
+
     @property
     def m(self) -> int:
         return int(self.states.shape[0])

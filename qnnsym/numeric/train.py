@@ -88,8 +88,11 @@ def _steps_set(name: str, values: Iterable[int], n_steps: int) -> set[int]:
 
 
 def _check_divergence(loss: float, step: int, what: str) -> None:
-    if not math.isfinite(loss):
-        raise InvalidInput(what, "a step small enough for a finite loss", f"a non-finite loss at step {step}")
+    if math.isfinite(loss):
+        return
+    if step == 0:
+        raise InvalidInput("model", "a model and data whose loss is finite in float64 at theta0", f"loss = {loss!r}")
+    raise InvalidInput(what, "a step small enough for a finite loss", f"a non-finite loss at step {step}")
 
 
 def gradient_descent(
