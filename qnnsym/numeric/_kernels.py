@@ -110,10 +110,12 @@ def _pauli_grad(S, R, x, z, ny, coeff, J, col):
 @njit
 def _diag_rotation(S, h, angle, r0, r1):
     d = S.shape[1]
+    ph = np.empty(d, dtype=np.complex128)
     for b in range(d):
-        ph = np.exp(-1j * angle * h[b])
-        for r in range(r0, r1):
-            S[r, b] = ph * S[r, b]
+        ph[b] = np.cos(angle * h[b]) - 1j * np.sin(angle * h[b])
+    for r in range(r0, r1):
+        for b in range(d):
+            S[r, b] = ph[b] * S[r, b]
 
 
 @njit
@@ -122,8 +124,10 @@ def _diag_grad(S, R, h, J, col):
     for r in range(R):
         acc = 0.0
         for b in range(d):
-            v = np.conj(S[R + r, b]) * S[r, b]
-            acc += h[b] * v.imag
+            # Im(conj(lam) psi) = lam.re psi.im - lam.im psi.re
+            lam = S[R + r, b]
+            psi = S[r, b]
+            acc += h[b] * (lam.real * psi.imag - lam.imag * psi.real)
         J[r, col] = 2.0 * acc
 
 
@@ -288,3 +292,35 @@ def parameter_shift_rows(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
         for r in range(R):
             J[r, l] = c * (yp[r] - ym[r])
     return J
+
+
+@njit
+def adjoint_rows_stored(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
+                        meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, theta, psi0, n_params):
+    """As :func:`adjoint_rows`, but the forward pass keeps the state after every rotation, so
+    the backward pass moves only ``lam`` back (two dense products per layer instead of three).
+    Memory: ``n_params * R * d`` complex numbers."""
+    R, d = psi0.shape
+    S = np.empty((2 * R, d), dtype=np.complex128)
+    S[:R] = psi0
+    saved = np.empty((n_params, R, d), dtype=np.complex128)
+    for k in range(ops.shape[0]):
+        _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, 0, R, False)
+        kind = ops[k, 0]
+        if kind == PAULI_ROT or kind == DIAG_ROT:
+            saved[ops[k, 1]] = S[:R]
+    y = apply_measurement(meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, S, R)
+    J = np.zeros((R, n_params))
+    for k in range(ops.shape[0] - 1, -1, -1):
+        kind = ops[k, 0]
+        if kind == PAULI_ROT or kind == DIAG_ROT:
+            l = ops[k, 1]
+            S[:R] = saved[l]
+            if kind == PAULI_ROT:
+                pi = ops[k, 2]
+                _pauli_grad(S, R, paulis[pi, 0], paulis[pi, 1], paulis[pi, 2], pcoeff[l], J, l)
+            else:
+                _diag_grad(S, R, diags[ops[k, 2]], J, l)
+        if k > 0:
+            _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, R, 2 * R, True)
+    return y, J

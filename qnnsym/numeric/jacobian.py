@@ -26,12 +26,25 @@ from .simulate import check_theta
 __all__ = ["jacobian", "predict_and_jacobian", "loss_gradient", "loss_and_gradient"]
 
 
+#: Keep forward states for the backward sweep when the program has dense layers and they fit in this.
+STORE_STATES_MAX_BYTES = 256 * 2**20
+
+
 def predict_and_jacobian(model: QNN, data: Dataset, theta) -> tuple[np.ndarray, np.ndarray]:
-    """Predictions ``(m,)`` and the adjoint Jacobian ``(m, p)`` from one forward and one backward sweep."""
+    """Predictions ``(m,)`` and the adjoint Jacobian ``(m, p)`` from one forward and one backward sweep.
+
+    For programs with dense layers whose forward states fit in :data:`STORE_STATES_MAX_BYTES`,
+    the forward states are kept and only the adjoint vectors move back (two dense products per
+    layer instead of three); otherwise both are moved back through the inverse gates.
+    """
     prog = compile_model(model)
     theta = check_theta(model, theta)
     inp = prepare_inputs(data, prog.dim)
-    y, J = K.adjoint_rows(*prog.circuit_args, *prog.measurement_args, theta, inp.rows, prog.n_params)
+    rows = inp.rows.shape[0]
+    kernel = K.adjoint_rows
+    if prog.has_dense and prog.n_params * rows * prog.dim * 16 <= STORE_STATES_MAX_BYTES:
+        kernel = K.adjoint_rows_stored
+    y, J = kernel(*prog.circuit_args, *prog.measurement_args, theta, inp.rows, prog.n_params)
     return inp.combine(y), inp.combine(J)
 
 

@@ -61,6 +61,10 @@ class Program:
         return (self.meas_kind, self.meas_pauli, self.meas_coeff, self.meas_diag, self.meas_dense_t)
 
     @property
+    def has_dense(self) -> bool:
+        return bool(np.any(self.ops[:, 0] == K.DENSE))
+
+    @property
     def depth(self) -> int:
         return int(self.ops.shape[0])
 
