@@ -42,31 +42,107 @@ def _table(results) -> str:
     return "\n".join(lines)
 
 
+def _theorem_table(results) -> str:
+    head = ("id", "paper", "title", "claimed", "shown", "max error", "tolerance", "examples", "seconds", "result")
+    rows = []
+    for r in results:
+        err = f"{r.numeric.max_error:.2e}" if r.numeric else "-"
+        tol = f"{r.numeric.tolerance:.2e}" if r.numeric else "-"
+        title = r.title if len(r.title) <= 48 else r.title[:45] + "..."
+        rows.append((r.id, r.paper or "", title, r.claimed, r.shown, err, tol, str(r.property_examples), f"{r.seconds:.1f}",
+                     "pass" if r.passed else "FAIL"))
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    fmt = "  ".join(f"{{:<{w}}}" if i < 5 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*head), fmt.format(*("-" * w for w in widths))] + [fmt.format(*row) for row in rows])
+
+
+def _theorem_failure(r) -> str:
+    parts = [f"shown {r.shown}, claimed {r.claimed}"]
+    parts += [f"step not shown: {s.claim} [{s.rule}] {s.residual}" for s in r.steps if not s.closed]
+    parts += list(r.golden_failures)
+    if r.numeric and not r.numeric.passed:
+        parts.append(f"numeric: {r.numeric.max_error:.3g} > {r.numeric.tolerance:.3g} ({r.numeric.detail})")
+    if r.property_failure:
+        parts.append(f"property: {r.property_failure}")
+    if r.error:
+        parts.append(r.error)
+    return "; ".join(parts)
+
+
+def _theorem_record(r) -> dict:
+    return {
+        "id": r.id, "paper": r.paper, "title": r.title, "claimed": r.claimed, "shown": r.shown, "passed": r.passed,
+        "seconds": r.seconds, "golden_failures": list(r.golden_failures), "property_examples": r.property_examples,
+        "property_failure": r.property_failure, "error": r.error,
+        "steps": [{"claim": s.claim, "rule": s.rule, "closed": s.closed, "residual": s.residual, "seconds": s.seconds} for s in r.steps],
+        "numeric": None if r.numeric is None else {
+            "max_error": r.numeric.max_error, "tolerance": r.numeric.tolerance, "detail": r.numeric.detail,
+            "sizes": r.numeric.sizes, "seeds": list(r.numeric.seeds)},
+    }
+
+
 def _verify(args: argparse.Namespace) -> int:
     from .conformance import check_names, run_conformance
     from .numeric import warmup
+    from .theorems import discover, verify_all
 
+    theorems = discover(args.proofs_dir)
     if args.list:
-        print("\n".join(check_names()))
+        print("\n".join(check_names() + [t.id for t in theorems]))
         return 0
+    from .errors import InvalidInput
+
+    unknown = [n for n in (args.only or []) if n not in set(check_names()) | {t.id for t in theorems}]
+    if unknown:
+        raise InvalidInput("only", "check names or theorem ids (see qnnsym verify --list)", repr(unknown))
+    check_ids = [n for n in (args.only or []) if n in set(check_names())]
+    theorem_ids = [n for n in (args.only or []) if n not in set(check_names())]
+    run_checks = not args.only or bool(check_ids)
+    run_theorems = not args.only or bool(theorem_ids)
+    profile = "full" if args.full else "quick"
+    examples = args.property_examples or (400 if args.full else 50)
     t0 = time.perf_counter()
-    print("qnnsym verify: engine conformance checks", flush=True)
+    failed_lines: list[str] = []
+    record: dict = {"versions": _versions(), "profile": profile, "property_examples": examples}
+    n_pass = n_fail = 0
     compile_s = warmup()
-    print(f"  numba kernels ready in {compile_s:.1f} s (cached after the first run)", flush=True)
-    results = run_conformance(only=args.only, progress=(lambda n: print(f"  running {n} ...", flush=True)) if args.verbose else None)
-    print()
-    print(_table(results))
-    failed = [r for r in results if not r.passed]
+    print(f"qnnsym verify ({profile}): numba kernels ready in {compile_s:.1f} s", flush=True)
+    if run_checks:
+        print("engine conformance checks ...", flush=True)
+        results = run_conformance(only=check_ids or None,
+                                  progress=(lambda n: print(f"  running {n} ...", flush=True)) if args.verbose else None)
+        print()
+        print(_table(results))
+        print()
+        failed_lines += [f"FAILED {r.name}: {r.detail}" for r in results if not r.passed]
+        n_fail += sum(not r.passed for r in results)
+        n_pass += sum(r.passed for r in results)
+        record["checks"] = [r.as_dict() for r in results]
+    if run_theorems and theorems:
+        def progress(thm):
+            print(f"  verifying {thm.id} ({thm.paper or thm.title}) ...", flush=True)
+
+        print(f"theorems ({len(theorems)} in proofs/) ...", flush=True)
+        tresults = verify_all(theorems, only=theorem_ids or None, profile=profile, property_examples=examples, progress=progress)
+        print()
+        print(_theorem_table(tresults))
+        print()
+        failed_lines += [f"FAILED {r.id}: {_theorem_failure(r)}" for r in tresults if not r.passed]
+        n_fail += sum(not r.passed for r in tresults)
+        n_pass += sum(r.passed for r in tresults)
+        record["theorems"] = [_theorem_record(r) for r in tresults]
+        proved = sum(r.shown == "PROVED" for r in tresults)
+        print(f"{proved} PROVED, {sum(r.shown == 'CHECKED' for r in tresults)} CHECKED, "
+              f"{sum(r.shown == 'NOT SHOWN' for r in tresults)} NOT SHOWN")
     total = time.perf_counter() - t0
-    print()
-    for r in failed:
-        print(f"FAILED {r.name}: {r.detail}")
-    print(f"{len(results) - len(failed)} passed, {len(failed)} failed in {total:.1f} s")
+    for line in failed_lines:
+        print(line)
+    print(f"{n_pass} passed, {n_fail} failed in {total:.1f} s")
     if args.json:
-        record = {"versions": _versions(), "seconds": total, "checks": [r.as_dict() for r in results]}
+        record["seconds"] = total
         Path(args.json).write_text(json.dumps(record, indent=2, default=str) + "\n")
         print(f"wrote {args.json}")
-    return 1 if failed else 0
+    return 1 if n_fail else 0
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -84,8 +160,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qnnsym", description="Verify convergence theorems for quantum neural networks.")
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("verify", help="run the conformance checks and print a table; exit 1 on any failure")
-    v.add_argument("--only", nargs="+", metavar="CHECK", help="run only these checks (see --list)")
-    v.add_argument("--list", action="store_true", help="list the check names and exit")
+    v.add_argument("--only", nargs="+", metavar="ID", help="run only these checks or theorems (see --list); theorems run with what they use")
+    v.add_argument("--list", action="store_true", help="list the check names and theorem ids and exit")
+    mode = v.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small sizes and 50 property examples per theorem (default)")
+    mode.add_argument("--full", action="store_true", help="paper-scale sizes and 400 property examples per theorem")
+    v.add_argument("--property-examples", type=int, metavar="N", help="hypothesis examples per theorem property")
+    v.add_argument("--proofs-dir", metavar="DIR", help="verify the proof files in DIR instead of the built-in proofs/")
     v.add_argument("--json", metavar="PATH", help="also write a machine-readable record (versions, errors, timings)")
     v.add_argument("-v", "--verbose", action="store_true", help="print a line as each check starts")
     v.set_defaults(func=_verify)

@@ -34,6 +34,7 @@ __all__ = [
     "qubit_circuits",
     "dense_models",
     "datasets",
+    "extreme_label_datasets",
     "parameters",
 ]
 
@@ -140,6 +141,23 @@ def datasets(d: int, *, max_m: int = 4, mixed: bool | None = None) -> st.SearchS
         return Dataset(rhos, rng.uniform(-1, 1, m))
 
     return st.tuples(kinds, st.integers(1, max_m), seeds).map(build)
+
+
+def extreme_label_datasets(model: QNN, *, max_m: int = 4) -> st.SearchStrategy[Dataset]:
+    """Datasets for ``model`` whose labels are extreme eigenvalues of its measurement (the
+    hypothesis of Theorem 3.2): random pure or mixed inputs, each label ``lambda_min`` or ``lambda_max``."""
+    w = model.measurement.eigenvalues()
+    lo, hi = float(w[0]), float(w[-1])
+    d = model.dim
+
+    def build(t) -> Dataset:
+        is_mixed, labels, seed = t
+        m = len(labels)
+        rng = np.random.default_rng(seed)
+        states = random_density_matrices(d, m, rng=rng) if is_mixed else haar_states(d, m, rng=rng)
+        return Dataset(states, [hi if b else lo for b in labels])
+
+    return st.tuples(st.booleans(), st.lists(st.booleans(), min_size=1, max_size=max_m), seeds).map(build)
 
 
 def parameters(p: int, *, bound: float = np.pi) -> st.SearchStrategy[np.ndarray]:

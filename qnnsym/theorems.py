@@ -39,6 +39,9 @@ __all__ = [
     "REWRITES",
     "close_step",
     "verify_theorem",
+    "verify_all",
+    "dependency_order",
+    "discover",
 ]
 
 STATUSES = ("PROVED", "CHECKED")
@@ -184,10 +187,20 @@ def _is_zero(expr: Any) -> bool:
     return sp.sympify(expr) == 0
 
 
-def close_step(step: Step) -> StepResult:
-    """Try to close ``step`` with its named rewrite; never raises for a step that does not close."""
+def close_step(step: Step, known: dict[str, str] | None = None) -> StepResult:
+    """Try to close ``step`` with its named rewrite; never raises for a step that does not close.
+
+    A step whose ``rule`` starts with ``"by "`` substitutes the theorems in ``step.uses``; it
+    closes when each of them was shown PROVED in this run (``known`` maps ids to what was shown).
+    """
     t0 = time.perf_counter()
     try:
+        if step.rule.startswith("by ") and step.check is None:
+            shown = {u: (known or {}).get(u, "not run") for u in step.uses}
+            missing = {u: v for u, v in shown.items() if v != "PROVED"}
+            closed = bool(step.uses) and not missing
+            residual = "" if closed else f"cited results not proved: {missing or 'none cited'}"
+            return StepResult(step.claim, step.rule, closed, residual, time.perf_counter() - t0)
         if step.check is not None:
             closed = bool(step.check())
             residual = "" if closed else "check returned False"
@@ -205,13 +218,15 @@ def close_step(step: Step) -> StepResult:
     return StepResult(step.claim, step.rule, closed, residual, time.perf_counter() - t0)
 
 
-def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_examples: int = 50) -> TheoremResult:
+def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_examples: int = 50,
+                   known: dict[str, str] | None = None) -> TheoremResult:
     """Re-check ``theorem``'s claim: close its steps, compare golden values, run its numeric
-    check (``profile`` is passed through) and its property (``property_examples`` examples)."""
+    check (``profile`` is passed through) and its property (``property_examples`` examples).
+    ``known`` maps ids of already verified theorems to what was shown (for ``"by ..."`` steps)."""
     import sympy as sp
 
     t0 = time.perf_counter()
-    steps = tuple(close_step(s) for s in theorem.steps)
+    steps = tuple(close_step(s, known) for s in theorem.steps)
     golden_failures = []
     for g in theorem.golden:
         try:
@@ -247,3 +262,88 @@ def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_example
         theorem.id, theorem.title, theorem.paper, theorem.claimed, shown, passed, steps, tuple(golden_failures),
         numeric, examples, prop_failure, time.perf_counter() - t0, error,
     )
+
+
+def discover(proofs_dir: str | None = None) -> list[Theorem]:
+    """Build every theorem of ``proofs/`` (the installed :mod:`qnnsym.proofs`), or of a folder of
+    the user's own proof files, in file-name order.  Each module defines ``build() -> Theorem``."""
+    import importlib
+    import importlib.util
+    import pkgutil
+    from pathlib import Path
+
+    modules = []
+    if proofs_dir is None:
+        import qnnsym.proofs as pkg
+
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+            if not info.name.startswith("_"):
+                modules.append(importlib.import_module(f"qnnsym.proofs.{info.name}"))
+    else:
+        folder = Path(proofs_dir)
+        if not folder.is_dir():
+            raise InvalidInput("proofs_dir", "a folder of proof files", repr(str(proofs_dir)))
+        for path in sorted(folder.glob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            spec = importlib.util.spec_from_file_location(f"qnnsym_user_proofs.{path.stem}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            modules.append(module)
+    theorems = []
+    for module in modules:
+        build = getattr(module, "build", None)
+        if build is None:
+            raise InvalidInput("proofs", f"a build() function in {module.__name__}", "none")
+        thm = build()
+        if not isinstance(thm, Theorem):
+            raise InvalidInput("proofs", f"build() in {module.__name__} returning a Theorem", type(thm).__name__)
+        theorems.append(thm)
+    ids = [t.id for t in theorems]
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        raise InvalidInput("proofs", "unique theorem ids", f"duplicates {dup}")
+    return theorems
+
+
+def dependency_order(theorems: list[Theorem], only: list[str] | None = None) -> list[Theorem]:
+    """The theorems to run for ``only`` (all when ``None``), each after the theorems it uses."""
+    by_id = {t.id: t for t in theorems}
+    wanted = list(by_id) if not only else list(only)
+    unknown = [i for i in wanted if i not in by_id]
+    if unknown:
+        raise InvalidInput("only", f"theorem ids among {list(by_id)}", repr(unknown))
+    order: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(i: str) -> None:
+        if i in order:
+            return
+        if i in visiting:
+            raise InvalidInput("uses", "an acyclic set of theorem dependencies", f"a cycle through {i}")
+        visiting.add(i)
+        thm = by_id[i]
+        for dep in list(thm.uses) + [u for s in thm.steps for u in s.uses]:
+            if dep not in by_id:
+                raise InvalidInput(f"{i}.uses", f"ids among {list(by_id)}", repr(dep))
+            visit(dep)
+        visiting.discard(i)
+        order.append(i)
+
+    for i in wanted:
+        visit(i)
+    return [by_id[i] for i in order]
+
+
+def verify_all(theorems: list[Theorem], *, only: list[str] | None = None, profile: str = "quick",
+               property_examples: int = 50, progress: Callable[[Theorem], None] | None = None) -> list[TheoremResult]:
+    """Verify ``theorems`` (or those in ``only`` and what they use) in dependency order."""
+    known: dict[str, str] = {}
+    results = []
+    for thm in dependency_order(theorems, only):
+        if progress:
+            progress(thm)
+        res = verify_theorem(thm, profile=profile, property_examples=property_examples, known=known)
+        known[thm.id] = res.shown
+        results.append(res)
+    return results

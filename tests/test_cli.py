@@ -49,7 +49,7 @@ def test_verify_reports_a_crashing_check_as_failure(monkeypatch, capsys):
 
 def test_unknown_check_is_a_clear_error(capsys):
     assert main(["verify", "--only", "nope"]) == 2
-    assert "only: expected check names" in capsys.readouterr().err
+    assert "only: expected check names or theorem ids" in capsys.readouterr().err
 
 
 def test_info_prints_conventions(capsys):

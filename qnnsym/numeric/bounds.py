@@ -1,0 +1,134 @@
+"""The convergence bounds of SPEC S4, S5 and Theorem 3.2 as numbers a check can compare with.
+
+Notation: ``S = sum_l ||H_l||^2``, measurement range ``[lambda_min, lambda_max]``,
+``Delta = lambda_max - lambda_min``, ``m`` samples, flow rate ``eta``.
+
+- S4: ``|J_il| <= ||H_l|| ||[M, rho_i]||_1 <= 2 ||H_l|| sqrt(Var_i) <= 2 ||H_l|| sqrt((lambda_max - yhat_i)(yhat_i - lambda_min))``.
+- S5: ``tr K <= 4 S sum_i (lambda_max - yhat_i)(yhat_i - lambda_min)``; at boundary labels ``K_ii <= 4 S Delta |r_i|``.
+- Theorem 3.2 (gradient flow): ``L(t) >= (L(0)^{-1/2} + 4 sqrt2 eta Delta S sqrt(m) t)^{-2}``.
+- Theorem 3.2, discrete (gradient descent with step ``h``; derived in ``proofs/thm_3_2_sublinear.py``):
+  with ``A = 8 sqrt2 S Delta sqrt(m)``, a Hessian bound ``H = 12 m S ||M_0||^2`` and
+  ``x = h (1 + h H / 2) A sqrt(L_0)``, if ``h <= 2/H`` and ``x < 1`` then
+  ``L_k >= (L_0^{-1/2} + rho * 4 sqrt2 h Delta S sqrt(m) k)^{-2}`` with
+  ``rho = 2 c(x) (1 + h H / 2)``, ``c(x) = ((1 - x)^{-1/2} - 1)/x`` (``rho -> 1`` as ``h -> 0``).
+
+>>> from qnnsym.numeric.bounds import sublinear_lower_bound
+>>> float(sublinear_lower_bound(1.0, 0.0, eta=1.0, S=1.0, delta=2.0, m=1))
+1.0
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import validate
+from ..errors import InvalidInput
+from ..model import QNN, Dataset
+
+__all__ = [
+    "measurement_range",
+    "sublinear_lower_bound",
+    "one_sample_residual_bound",
+    "GDStepCondition",
+    "gd_step_condition",
+    "discrete_lower_bound",
+    "gradient_bounds",
+    "kernel_trace_bound",
+]
+
+
+def measurement_range(model: QNN) -> tuple[float, float]:
+    """``(lambda_min, lambda_max)`` of ``M_0``."""
+    w = model.measurement.eigenvalues()
+    return float(w[0]), float(w[-1])
+
+
+def sublinear_lower_bound(L0: float, t, *, eta: float, S: float, delta: float, m: int):
+    """Theorem 3.2: ``(L0^{-1/2} + 4 sqrt2 eta Delta S sqrt(m) t)^{-2}``."""
+    t = np.asarray(t, dtype=np.float64)
+    return (L0**-0.5 + 4 * math.sqrt(2) * eta * delta * S * math.sqrt(m) * t) ** -2
+
+
+def one_sample_residual_bound(r0: float, t, *, eta: float, S: float, delta: float):
+    """Theorem 3.2 for ``m = 1``: ``|r(t)| >= |r0| / (1 + 4 eta Delta S |r0| t)``."""
+    t = np.asarray(t, dtype=np.float64)
+    return abs(r0) / (1 + 4 * eta * delta * S * abs(r0) * t)
+
+
+@dataclass(frozen=True)
+class GDStepCondition:
+    """The step condition of the discrete Theorem 3.2 and the resulting inflation ``rho``."""
+
+    step: float
+    hessian_bound: float
+    x: float
+    rho: float
+    holds: bool
+    reason: str
+
+
+def gd_step_condition(model: QNN, data: Dataset, step: float, L0: float) -> GDStepCondition:
+    """Evaluate the discrete step condition (``h <= 2/H`` and ``x < 1``) for gradient descent."""
+    h = validate.positive_real("step", step)
+    L0 = validate.positive_real("L0", L0)
+    S = model.generator_norm_sq_sum()
+    lo, hi = measurement_range(model)
+    delta = hi - lo
+    m = data.m
+    norm_m0 = max(abs(lo), abs(hi))
+    H = 12.0 * m * S * norm_m0**2
+    A = 8 * math.sqrt(2) * S * delta * math.sqrt(m)
+    x = h * (1 + h * H / 2) * A * math.sqrt(L0)
+    if h > 2 / H:
+        return GDStepCondition(h, H, x, float("inf"), False, f"step {h:.3g} > 2/H = {2 / H:.3g}")
+    if x >= 1:
+        return GDStepCondition(h, H, x, float("inf"), False, f"x = {x:.3g} >= 1")
+    c = ((1 - x) ** -0.5 - 1) / x
+    return GDStepCondition(h, H, x, 2 * c * (1 + h * H / 2), True, "")
+
+
+def discrete_lower_bound(L0: float, k, *, step: float, rho: float, S: float, delta: float, m: int):
+    """``(L0^{-1/2} + rho 4 sqrt2 h Delta S sqrt(m) k)^{-2}`` (discrete Theorem 3.2)."""
+    return sublinear_lower_bound(L0, np.asarray(k, dtype=np.float64) * rho, eta=step, S=S, delta=delta, m=m)
+
+
+def gradient_bounds(model: QNN, data: Dataset, theta, J: np.ndarray, yhat: np.ndarray) -> dict[str, np.ndarray]:
+    """The three S4 bounds per entry of ``J`` (shape ``(m, p)``), from first principles:
+    ``||H_l|| ||[M, rho_i]||_1`` (trace norm by SVD), ``2 ||H_l|| sqrt(Var_i)`` and
+    ``2 ||H_l|| sqrt((lambda_max - yhat_i)(yhat_i - lambda_min))``."""
+    from .simulate import effective_measurement
+
+    m_eff = effective_measurement(model, theta)
+    rhos = data.density_matrices()
+    norms = np.array([l.generator.norm for l in model.layers])
+    trace_norms, variances = [], []
+    for rho in rhos:
+        comm = m_eff @ rho - rho @ m_eff
+        trace_norms.append(np.linalg.svd(comm, compute_uv=False).sum())
+        mean = np.trace(rho @ m_eff).real
+        variances.append(max(np.trace(rho @ m_eff @ m_eff).real - mean**2, 0.0))
+    lo, hi = measurement_range(model)
+    spread = np.clip((hi - yhat) * (yhat - lo), 0.0, None)
+    return {
+        "commutator": np.outer(trace_norms, norms),
+        "variance": 2 * np.outer(np.sqrt(variances), norms),
+        "range": 2 * np.outer(np.sqrt(spread), norms),
+    }
+
+
+def kernel_trace_bound(model: QNN, yhat: np.ndarray) -> float:
+    """S5: ``4 S sum_i (lambda_max - yhat_i)(yhat_i - lambda_min)``."""
+    lo, hi = measurement_range(model)
+    S = model.generator_norm_sq_sum()
+    return float(4 * S * np.sum(np.clip((hi - yhat) * (yhat - lo), 0.0, None)))
+
+
+def _check_labels_at_extremes(model: QNN, data: Dataset, atol: float = 1e-12) -> None:
+    lo, hi = measurement_range(model)
+    ok = np.minimum(np.abs(data.targets - lo), np.abs(data.targets - hi)) <= atol
+    if not np.all(ok):
+        i = int(np.flatnonzero(~ok)[0])
+        raise InvalidInput("data.targets", f"labels at the extreme eigenvalues {lo:g} or {hi:g} of M_0", f"y[{i}] = {data.targets[i]!r}")

@@ -1,0 +1,102 @@
+"""Small shared pieces for the files in ``proofs/``: symbolic vectors and identities reused by
+several derivations, instances with labels at the measurement's extremes, and a runner that
+turns a hypothesis test into property evidence with a counted number of examples.
+
+>>> from qnnsym.proofkit import lagrange_identity_step
+>>> from qnnsym.theorems import close_step
+>>> close_step(lagrange_identity_step(3)).closed
+True
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .theorems import Step
+
+__all__ = [
+    "real_vector_symbols",
+    "lagrange_identity_step",
+    "sum_of_squares_step",
+    "run_property",
+    "extreme_label_instances",
+]
+
+
+def real_vector_symbols(name: str, n: int):
+    """``n`` real SymPy symbols ``name_0 .. name_{n-1}`` as a column matrix."""
+    import sympy as sp
+
+    return sp.Matrix(sp.symbols(f"{name}_0:{n}", real=True))
+
+
+def lagrange_identity_step(n: int) -> Step:
+    """Lagrange's identity ``|a|^2 |b|^2 - (a.b)^2 = sum_{k<l} (a_k b_l - a_l b_k)^2`` for ``a, b`` in R^n:
+    the Cauchy–Schwarz inequality as an identity that closes by ``expand``."""
+    import sympy as sp
+
+    a, b = real_vector_symbols("a", n), real_vector_symbols("b", n)
+    lhs = (a.dot(a)) * (b.dot(b)) - a.dot(b) ** 2
+    rhs = sum((a[k] * b[l] - a[l] * b[k]) ** 2 for k in range(n) for l in range(k + 1, n))
+    return Step(
+        f"Cauchy–Schwarz in R^{n} as Lagrange's identity: |a|²|b|² − (a·b)² is a sum of squares",
+        "expand",
+        lhs,
+        sp.sympify(rhs),
+    )
+
+
+def sum_of_squares_step(m: int) -> Step:
+    """``m sum x_i^2 - (sum x_i)^2 = sum_{i<j} (x_i - x_j)^2`` (so ``sum |x_i| <= sqrt(m) |x|``)."""
+    import sympy as sp
+
+    x = real_vector_symbols("x", m)
+    lhs = m * x.dot(x) - sum(x) ** 2
+    rhs = sum((x[i] - x[j]) ** 2 for i in range(m) for j in range(i + 1, m))
+    return Step(f"m Σx_i² − (Σx_i)² = Σ_(i<j) (x_i − x_j)² for m = {m}", "expand", lhs, sp.sympify(rhs))
+
+
+def run_property(test: Callable, max_examples: int) -> int:
+    """Run a ``@given`` test under a derandomised profile with ``max_examples`` examples and
+    return the number of examples executed (a falsifying example raises)."""
+    from hypothesis import HealthCheck, settings
+
+    count = [0]
+    inner = test.hypothesis.inner_test
+
+    def counting(*args, **kwargs):
+        count[0] += 1
+        return inner(*args, **kwargs)
+
+    test.hypothesis.inner_test = counting
+    try:
+        settings(max_examples=max_examples, derandomize=True, deadline=None, database=None,
+                 suppress_health_check=[HealthCheck.too_slow])(test)()
+    finally:
+        test.hypothesis.inner_test = inner
+    return count[0]
+
+
+def extreme_label_instances(profile: str = "quick"):
+    """Fixed-seed (model, data, theta0) triples whose labels sit at the extreme eigenvalues of
+    ``M_0``: dense models (Pauli ``M_0 = Z``, labels ±1; ``gamma = 2`` with labels ±2) and a
+    hardware-efficient ansatz on angle-encoded data."""
+    from .model import AngleEncoding, dense_haar_model, hardware_efficient_ansatz, random_orthonormal_dataset
+
+    sizes = [(4, 20, 2), (8, 40, 4)] if profile == "quick" else [(4, 20, 2), (8, 40, 4), (16, 200, 8), (32, 400, 8)]
+    out = []
+    for i, (d, p, m) in enumerate(sizes):
+        model = dense_haar_model(d, p, seed=100 + i)
+        data = random_orthonormal_dataset(d, m, seed=200 + i)
+        theta = np.random.default_rng(300 + i).uniform(-np.pi, np.pi, p)
+        out.append((f"dense d={d} p={p} m={m}", model, data, theta))
+    g = dense_haar_model(8, 40, seed=150, gamma=2.0)
+    out.append(("dense d=8 p=40 m=4 gamma=2", g, random_orthonormal_dataset(8, 4, seed=250, labels=(2.0, -2.0)),
+                np.random.default_rng(350).uniform(-np.pi, np.pi, 40)))
+    hea = hardware_efficient_ansatz(3, 3)
+    feats = np.random.default_rng(400).uniform(0, np.pi, (4, 3))
+    out.append(("hea 3q 3L m=4", hea, AngleEncoding(3).dataset(feats, [1.0, -1.0, 1.0, -1.0]),
+                np.random.default_rng(401).uniform(-np.pi, np.pi, hea.n_params)))
+    return out

@@ -1,0 +1,53 @@
+"""Every SymPy symbol of qnnsym, created once with its assumptions.
+
+A symbol with different assumptions is a *different* symbol to SymPy
+(``Symbol('d') != Symbol('d', positive=True)``) and silently blocks
+simplification, so every module takes its symbols from here.
+
+- :data:`d` -- the Hilbert-space dimension, a positive integer.
+- :func:`theta` -- the real circuit parameters ``theta_1, theta_2, ...``.
+- :func:`feature` -- the real classical features ``x_1, x_2, ...``.
+- :func:`trace_symbol` -- a named trace invariant such as ``tr(A**2)`` (a complex
+  number in general, so it carries no assumption beyond being commutative).
+
+>>> from qnnsym.symbolic.symbols import d, theta, trace_symbol
+>>> d.is_integer and d.is_positive
+True
+>>> theta(1) is theta(1), theta(1).is_real
+(True, True)
+>>> trace_symbol("tr(A**2)")
+tr(A**2)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sympy
+
+__all__ = ["d", "theta", "feature", "trace_symbol"]
+
+#: The Hilbert-space dimension ``d`` (positive integer).
+d: sympy.Symbol = sympy.Symbol("d", positive=True, integer=True)
+
+
+@lru_cache(maxsize=None)
+def theta(l: int) -> sympy.Symbol:
+    """The real parameter ``theta_l`` of layer ``l`` (one object per ``l``)."""
+    return sympy.Symbol(f"theta_{l}", real=True)
+
+
+@lru_cache(maxsize=None)
+def feature(i: int) -> sympy.Symbol:
+    """The real classical feature ``x_i`` (one object per ``i``)."""
+    return sympy.Symbol(f"x_{i}", real=True)
+
+
+@lru_cache(maxsize=None)
+def trace_symbol(name: str) -> sympy.Symbol:
+    """The trace invariant called ``name`` (e.g. ``"tr(A*B)"``), one object per name.
+
+    Build names with :func:`qnnsym.symbolic.haar.trace_invariant`, which puts a
+    product of abstract operators into its canonical cyclic form first.
+    """
+    return sympy.Symbol(name)
