@@ -11,7 +11,15 @@ GATE1       one-qubit gate ``local[a][:2,:2]`` on bit position ``b``
 GATE2       two-qubit gate ``local[a]`` on bit positions ``b`` (its first qubit) and ``c``
 PAULI_ROT   ``exp(-i theta_a coeff_a P)`` with ``P`` = ``paulis[b]`` = (x_mask, z_mask, n_Y mod 4)
 DIAG_ROT    ``exp(-i theta_a diag(diags[b]))``
+ROT1        one-qubit Pauli rotation ``exp(-i theta_a coeff_a sigma)`` on bit ``b``, ``sigma`` = X, Y, Z for ``c`` = 1, 2, 3
+CNOT        control bit ``a``, target bit ``b`` (a pair swap)
+CZ          sign flip where bits ``a`` and ``b`` are both set
+SWAP        exchange of bits ``a`` and ``b``
 ==========  =====================================================================
+
+ROT1, CNOT, CZ and SWAP are the specialised forms of PAULI_ROT and GATE2 that the compiler
+emits for one-qubit Pauli generators and for the named gates; they are checked against the
+general kernels in the tests.
 
 States are stored as rows of a C-contiguous ``(R, d)`` array, so a dense layer on all
 rows is one matrix product ``psi @ W^T``.
@@ -28,7 +36,7 @@ import numpy as np
 
 from ._jit import njit
 
-DENSE, GATE1, GATE2, PAULI_ROT, DIAG_ROT = 0, 1, 2, 3, 4
+DENSE, GATE1, GATE2, PAULI_ROT, DIAG_ROT, ROT1, CNOT, CZ, SWAP = 0, 1, 2, 3, 4, 5, 6, 7, 8
 MEAS_PAULI, MEAS_DIAG, MEAS_DENSE = 0, 1, 2
 
 
@@ -179,6 +187,152 @@ def _gate2(S, g, bit_a, bit_b, r0, r1, dagger):
 
 
 @njit
+def _rot1(S, bit, letter, angle, r0, r1):
+    """``exp(-i angle sigma)`` on bit ``bit``; pairs ``(k, k + 2^bit)`` walked block by block
+    (one loop nest per Pauli letter, so the inner loops carry no branches)."""
+    d = S.shape[1]
+    st = 1 << bit
+    c = np.cos(angle)
+    s = np.sin(angle)
+    mis = -1j * s
+    if letter == 1:  # X: [[c, -is], [-is, c]]
+        for r in range(r0, r1):
+            for base in range(0, d, 2 * st):
+                for k in range(base, base + st):
+                    a0 = S[r, k]
+                    a1 = S[r, k + st]
+                    S[r, k] = c * a0 + mis * a1
+                    S[r, k + st] = c * a1 + mis * a0
+    elif letter == 2:  # Y: [[c, -s], [s, c]]
+        for r in range(r0, r1):
+            for base in range(0, d, 2 * st):
+                for k in range(base, base + st):
+                    a0 = S[r, k]
+                    a1 = S[r, k + st]
+                    S[r, k] = c * a0 - s * a1
+                    S[r, k + st] = s * a0 + c * a1
+    else:  # Z: diag(c - is, c + is)
+        e0 = c - 1j * s
+        e1 = c + 1j * s
+        for r in range(r0, r1):
+            for base in range(0, d, 2 * st):
+                for k in range(base, base + st):
+                    S[r, k] = e0 * S[r, k]
+                    S[r, k + st] = e1 * S[r, k + st]
+
+
+@njit
+def _rot1_grad(S, R, bit, letter, coeff, J, col):
+    """``J[r, col] = 2 coeff Im <lam_r | sigma psi_r>`` for a one-qubit Pauli ``sigma`` on ``bit``:
+    ``sigma psi`` is ``(p1, p0)`` for X, ``(-i p1, i p0)`` for Y, ``(p0, -p1)`` for Z."""
+    d = S.shape[1]
+    st = 1 << bit
+    for r in range(R):
+        acc = 0.0
+        for base in range(0, d, 2 * st):
+            for k in range(base, base + st):
+                p0 = S[r, k]
+                p1 = S[r, k + st]
+                l0 = S[R + r, k]
+                l1 = S[R + r, k + st]
+                if letter == 1:
+                    acc += (l0.real * p1.imag - l0.imag * p1.real) + (l1.real * p0.imag - l1.imag * p0.real)
+                elif letter == 2:
+                    acc += (l1.real * p0.real + l1.imag * p0.imag) - (l0.real * p1.real + l0.imag * p1.imag)
+                else:
+                    acc += (l0.real * p0.imag - l0.imag * p0.real) - (l1.real * p1.imag - l1.imag * p1.real)
+        J[r, col] = 2.0 * coeff * acc
+
+
+@njit
+def _rot1_grad_unapply(S, R, bit, letter, coeff, angle, J, col):
+    """:func:`_rot1_grad`, then ``exp(+i angle sigma)`` on psi and lam, in one pass over the pairs
+    (the adjoint sweep's inner step for one-qubit rotations)."""
+    d = S.shape[1]
+    st = 1 << bit
+    c = np.cos(angle)
+    s = np.sin(angle)
+    for r in range(R):
+        acc = 0.0
+        lr = R + r
+        if letter == 1:  # inverse: [[c, is], [is, c]]
+            pis = 1j * s
+            for base in range(0, d, 2 * st):
+                for k in range(base, base + st):
+                    p0 = S[r, k]; p1 = S[r, k + st]; l0 = S[lr, k]; l1 = S[lr, k + st]  # noqa: E702
+                    acc += (l0.real * p1.imag - l0.imag * p1.real) + (l1.real * p0.imag - l1.imag * p0.real)
+                    S[r, k] = c * p0 + pis * p1; S[r, k + st] = c * p1 + pis * p0  # noqa: E702
+                    S[lr, k] = c * l0 + pis * l1; S[lr, k + st] = c * l1 + pis * l0  # noqa: E702
+        elif letter == 2:  # inverse: [[c, s], [-s, c]]
+            for base in range(0, d, 2 * st):
+                for k in range(base, base + st):
+                    p0 = S[r, k]; p1 = S[r, k + st]; l0 = S[lr, k]; l1 = S[lr, k + st]  # noqa: E702
+                    acc += (l1.real * p0.real + l1.imag * p0.imag) - (l0.real * p1.real + l0.imag * p1.imag)
+                    S[r, k] = c * p0 + s * p1; S[r, k + st] = c * p1 - s * p0  # noqa: E702
+                    S[lr, k] = c * l0 + s * l1; S[lr, k + st] = c * l1 - s * l0  # noqa: E702
+        else:  # inverse: diag(c + is, c - is)
+            e0 = c + 1j * s
+            e1 = c - 1j * s
+            for base in range(0, d, 2 * st):
+                for k in range(base, base + st):
+                    p0 = S[r, k]; p1 = S[r, k + st]; l0 = S[lr, k]; l1 = S[lr, k + st]  # noqa: E702
+                    acc += (l0.real * p0.imag - l0.imag * p0.real) - (l1.real * p1.imag - l1.imag * p1.real)
+                    S[r, k] = e0 * p0; S[r, k + st] = e1 * p1  # noqa: E702
+                    S[lr, k] = e0 * l0; S[lr, k + st] = e1 * l1  # noqa: E702
+        J[r, col] = 2.0 * coeff * acc
+
+
+@njit
+def _cnot(S, cbit, tbit, r0, r1):
+    d = S.shape[1]
+    cm = 1 << cbit
+    tm = 1 << tbit
+    lo = min(cbit, tbit)
+    hi = max(cbit, tbit)
+    for r in range(r0, r1):
+        for idx in range(d >> 2):
+            i = ((idx >> lo) << (lo + 1)) | (idx & ((1 << lo) - 1))
+            i = ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
+            i |= cm
+            j = i | tm
+            t = S[r, i]
+            S[r, i] = S[r, j]
+            S[r, j] = t
+
+
+@njit
+def _cz(S, abit, bbit, r0, r1):
+    d = S.shape[1]
+    both = (1 << abit) | (1 << bbit)
+    lo = min(abit, bbit)
+    hi = max(abit, bbit)
+    for r in range(r0, r1):
+        for idx in range(d >> 2):
+            i = ((idx >> lo) << (lo + 1)) | (idx & ((1 << lo) - 1))
+            i = ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
+            i |= both
+            S[r, i] = -S[r, i]
+
+
+@njit
+def _swap(S, abit, bbit, r0, r1):
+    d = S.shape[1]
+    am = 1 << abit
+    bm = 1 << bbit
+    lo = min(abit, bbit)
+    hi = max(abit, bbit)
+    for r in range(r0, r1):
+        for idx in range(d >> 2):
+            i = ((idx >> lo) << (lo + 1)) | (idx & ((1 << lo) - 1))
+            i = ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
+            i1 = i | am
+            i2 = i | bm
+            t = S[r, i1]
+            S[r, i1] = S[r, i2]
+            S[r, i2] = t
+
+
+@njit
 def _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, r0, r1, inverse):
     kind = ops[k, 0]
     if kind == DENSE:
@@ -190,6 +344,16 @@ def _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, 
         _gate1(S, local[ops[k, 1]], ops[k, 2], r0, r1, inverse)
     elif kind == GATE2:
         _gate2(S, local[ops[k, 1]], ops[k, 2], ops[k, 3], r0, r1, inverse)
+    elif kind == ROT1:
+        l = ops[k, 1]
+        angle = theta[l] * pcoeff[l]
+        _rot1(S, ops[k, 2], ops[k, 3], -angle if inverse else angle, r0, r1)
+    elif kind == CNOT:
+        _cnot(S, ops[k, 1], ops[k, 2], r0, r1)
+    elif kind == CZ:
+        _cz(S, ops[k, 1], ops[k, 2], r0, r1)
+    elif kind == SWAP:
+        _swap(S, ops[k, 1], ops[k, 2], r0, r1)
     elif kind == PAULI_ROT:
         l = ops[k, 1]
         angle = theta[l] * pcoeff[l]
@@ -255,6 +419,10 @@ def adjoint_rows(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
     J = np.zeros((R, n_params))
     for k in range(ops.shape[0] - 1, -1, -1):
         kind = ops[k, 0]
+        if kind == ROT1:  # gradient and inverse rotation in one pass
+            l = ops[k, 1]
+            _rot1_grad_unapply(S, R, ops[k, 2], ops[k, 3], pcoeff[l], theta[l] * pcoeff[l], J, l)
+            continue
         if kind == PAULI_ROT:
             l = ops[k, 1]
             pi = ops[k, 2]
@@ -307,16 +475,18 @@ def adjoint_rows_stored(ops, dense_t, dense_c, local, paulis, pcoeff, diags,
     for k in range(ops.shape[0]):
         _apply_op(k, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, S, 0, R, False)
         kind = ops[k, 0]
-        if kind == PAULI_ROT or kind == DIAG_ROT:
+        if kind == PAULI_ROT or kind == DIAG_ROT or kind == ROT1:
             saved[ops[k, 1]] = S[:R]
     y = apply_measurement(meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, S, R)
     J = np.zeros((R, n_params))
     for k in range(ops.shape[0] - 1, -1, -1):
         kind = ops[k, 0]
-        if kind == PAULI_ROT or kind == DIAG_ROT:
+        if kind == PAULI_ROT or kind == DIAG_ROT or kind == ROT1:
             l = ops[k, 1]
             S[:R] = saved[l]
-            if kind == PAULI_ROT:
+            if kind == ROT1:
+                _rot1_grad(S, R, ops[k, 2], ops[k, 3], pcoeff[l], J, l)
+            elif kind == PAULI_ROT:
                 pi = ops[k, 2]
                 _pauli_grad(S, R, paulis[pi, 0], paulis[pi, 1], paulis[pi, 2], pcoeff[l], J, l)
             else:

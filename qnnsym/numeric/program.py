@@ -27,7 +27,11 @@ import numpy as np
 
 from ..errors import InvalidInput
 from ..model import QNN, Dataset, DenseHermitian, DenseUnitary, DiagonalOperator, GateSequence, PauliOperator
+from ..conventions import qubit_bit
+from ..model.gates import NAMED_GATES
 from . import _kernels as K
+
+_SPECIAL_GATES = {"CNOT": K.CNOT, "CZ": K.CZ, "SWAP": K.SWAP}
 
 __all__ = ["Program", "Inputs", "compile_model", "prepare_inputs"]
 
@@ -113,6 +117,10 @@ class _Builder:
             if len(bits) > 2:
                 self.dense_op(gate.full_matrix(fixed.n_qubits))
                 continue
+            special = _SPECIAL_GATES.get(gate.name)
+            if special is not None and np.array_equal(gate.matrix, NAMED_GATES[gate.name]):
+                self.ops.append((special, bits[0], bits[1], 0))
+                continue
             g = np.zeros((4, 4), dtype=np.complex128)
             k = gate.matrix.shape[0]
             g[:k, :k] = gate.matrix
@@ -123,7 +131,11 @@ class _Builder:
                 self.ops.append((K.GATE2, len(self.local) - 1, bits[0], bits[1]))
 
     def rotation(self, l: int, gen, pcoeff: np.ndarray) -> None:
-        if isinstance(gen, PauliOperator):
+        if isinstance(gen, PauliOperator) and len(gen.pauli.support) == 1:
+            q = gen.pauli.support[0]
+            pcoeff[l] = gen.coeff
+            self.ops.append((K.ROT1, l, qubit_bit(q, gen.pauli.n_qubits), "XYZ".index(gen.pauli.label[q]) + 1))
+        elif isinstance(gen, PauliOperator):
             p = gen.pauli
             self.paulis.append((p.x_mask, p.z_mask, p.n_y % 4))
             pcoeff[l] = gen.coeff
@@ -141,15 +153,15 @@ class _Builder:
 
 
 def _half_gap(gen) -> float:
-    w = np.asarray(gen.eigenvalues(), dtype=np.float64)
+    """Half the gap between a generator's two distinct eigenvalues (0: one eigenvalue; NaN: more than two)."""
+    if isinstance(gen, PauliOperator):
+        return 0.0 if gen.pauli.is_identity else abs(gen.coeff)
+    w = np.asarray(gen.eigenvalues(), dtype=np.float64)  # ascending
     spread = float(w[-1] - w[0])
     if spread <= _EIG_TOL * max(1.0, abs(float(w[-1]))):
         return 0.0
-    distinct = [w[0]]
-    for x in w[1:]:
-        if x - distinct[-1] > _EIG_TOL * max(1.0, spread):
-            distinct.append(x)
-    return spread / 2.0 if len(distinct) == 2 else float("nan")
+    jumps = int(np.count_nonzero(np.diff(w) > _EIG_TOL * max(1.0, spread)))
+    return spread / 2.0 if jumps == 1 else float("nan")
 
 
 def _stack(items: list[np.ndarray], empty_shape: tuple[int, ...], dtype) -> np.ndarray:

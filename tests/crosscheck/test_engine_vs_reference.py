@@ -76,3 +76,30 @@ def test_gradient_sign_convention_single_qubit():
     for th in (-2.0, 0.3, 1.7):
         assert abs(predict(qnn, data, [th])[0] - np.cos(th)) <= 1e-15
         assert abs(jacobian(qnn, data, [th])[0, 0] + np.sin(th)) <= 1e-15
+
+
+def test_specialised_gate_kernels_match_the_general_ones():
+    """CNOT/CZ/SWAP and one-qubit Pauli rotations take specialised kernels; the same unitaries
+    given as anonymous 'U' gates and as multi-qubit-label rotations take the general ones."""
+    from qnnsym.model import DenseHermitian, circuit, random_orthonormal_dataset
+    from qnnsym.model.gates import NAMED_GATES
+    from qnnsym.numeric.program import compile_model
+
+    special = [("RX", 0), ("CNOT", 0, 2), ("RY", 1), ("CZ", 1, 2), ("RZ", 2), ("SWAP", 0, 1), ("RY", 0), ("CNOT", 2, 0)]
+    gen = lambda label: ("GEN", DenseHermitian(0.5 * _pauli(label)))  # noqa: E731  dense generator: eigenbasis + diagonal path
+    general = [gen("XII"), ("U", (0, 2), NAMED_GATES["CNOT"]), gen("IYI"), ("U", (1, 2), NAMED_GATES["CZ"]), gen("IIZ"),
+               ("U", (0, 1), NAMED_GATES["SWAP"]), gen("YII"), ("U", (2, 0), NAMED_GATES["CNOT"])]
+    a, b = circuit(3, special, "ZXY"), circuit(3, general, "ZXY")
+    kinds_a = set(compile_model(a).ops[:, 0].tolist())
+    kinds_b = set(compile_model(b).ops[:, 0].tolist())
+    assert {5, 6, 7, 8} <= kinds_a and not ({5, 6, 7, 8} & kinds_b)  # ROT1, CNOT, CZ, SWAP only in a
+    data = random_orthonormal_dataset(8, 3, seed=2)
+    theta = np.array([0.3, -1.2, 2.0, 0.7])
+    assert np.max(np.abs(predict(a, data, theta) - predict(b, data, theta))) <= 1e-14
+    assert np.max(np.abs(jacobian(a, data, theta) - jacobian(b, data, theta))) <= 1e-13
+
+
+def _pauli(label):
+    from qnnsym.model import PauliString
+
+    return PauliString(label).matrix()
