@@ -331,6 +331,23 @@ def _frozen():
     return err, bound, "m=4, rank-3 kernel, 200 RK4 steps; tolerance = RK4 truncation bound"
 
 
+def _register_crosschecks() -> None:
+    """The symbolic-vs-numeric cross-checks of :mod:`qnnsym.check` run as rows of the same table."""
+    from . import check
+
+    for name, fn in check.CROSSCHECKS.items():
+        def run(fn=fn):
+            res = fn()
+            detail = res.detail + ("" if res.passed or res.max_error == res.max_error else "")
+            return res.max_error, res.tolerance, detail
+
+        measure = "z-score" if "monte-carlo" in name or "moments" in name else "abs error"
+        CHECKS[name] = (fn.__doc__ or name, measure, run)
+
+
+_register_crosschecks()
+
+
 def check_names() -> list[str]:
     return list(CHECKS)
 
