@@ -17,6 +17,8 @@ their own test suites.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -36,6 +38,8 @@ __all__ = [
     "datasets",
     "extreme_label_datasets",
     "parameters",
+    "FrozenKernelCase",
+    "frozen_kernel_cases",
 ]
 
 #: Seeds for numpy generators; shrink toward 0.
@@ -165,3 +169,42 @@ def parameters(p: int, *, bound: float = np.pi) -> st.SearchStrategy[np.ndarray]
     return st.lists(st.floats(-bound, bound, allow_nan=False, allow_infinity=False), min_size=p, max_size=p).map(
         lambda xs: np.array(xs, dtype=np.float64)
     )
+
+
+@dataclass(frozen=True)
+class FrozenKernelCase:
+    """A fixed kernel ``kbar = Q diag(eigenvalues) Q^T`` and an initial residual ``r0 = Q coefficients``.
+
+    ``eigenvalues`` are ``0`` or in ``[0.05, 5]``; ``coefficients`` are ``0`` or of magnitude in
+    ``[0.1, 1]`` (so no mode is "almost absent" and the slowest present mode is well defined).
+    """
+
+    kbar: np.ndarray
+    r0: np.ndarray
+    eigenvalues: np.ndarray
+    coefficients: np.ndarray
+
+    @property
+    def slowest_rate(self) -> float:
+        """The smallest positive eigenvalue among the modes present in ``r0`` (``0`` if none)."""
+        present = (self.eigenvalues > 0) & (self.coefficients != 0)
+        return float(self.eigenvalues[present].min()) if present.any() else 0.0
+
+
+def frozen_kernel_cases(max_m: int = 5) -> st.SearchStrategy[FrozenKernelCase]:
+    """Random real PSD kernels (possibly singular) with an initial residual, for kernel regression (S3)."""
+
+    def build(t) -> FrozenKernelCase:
+        m, seed, zero_modes, absent = t
+        rng = np.random.default_rng(seed)
+        q, rr = np.linalg.qr(rng.standard_normal((m, m)))
+        q = q * np.sign(np.diag(rr))
+        lam = rng.uniform(0.05, 5.0, m)
+        lam[: min(zero_modes, m)] = 0.0
+        coeff = rng.choice([-1.0, 1.0], m) * rng.uniform(0.1, 1.0, m)
+        coeff[[k for k in absent if k < m]] = 0.0
+        return FrozenKernelCase(q @ np.diag(lam) @ q.T, q @ coeff, lam, coeff)
+
+    return st.tuples(
+        st.integers(1, max_m), seeds, st.integers(0, max_m), st.sets(st.integers(0, max_m - 1), max_size=max_m)
+    ).map(build)

@@ -72,3 +72,26 @@ def test_a_crashing_numeric_check_fails_with_its_reason():
 
     res = verify_theorem(Theorem("c", "crash", "...", "CHECKED", numeric=boom))
     assert not res.passed and "kaput" in res.error
+
+
+def test_by_steps_close_only_when_the_cited_theorem_was_proved():
+    from qnnsym.theorems import verify_all
+
+    base_ok = Theorem("A", "a", "...", "PROVED", steps=[Step("t", "expand", x * (x + 1), x**2 + x)])
+    base_checked = Theorem("B", "b", "...", "CHECKED", numeric=lambda p: NumericEvidence(0.0, 1.0))
+    top = Theorem("C", "c", "...", "PROVED", steps=[Step("use A", "by A", uses=("A",)), Step("use B", "by B", uses=("B",))])
+    results = {r.id: r for r in verify_all([top, base_checked, base_ok], only=["C"])}
+    assert list(results) == ["A", "B", "C"]  # dependencies first
+    assert results["C"].steps[0].closed and not results["C"].steps[1].closed
+    assert results["C"].shown == "NOT SHOWN" and not results["C"].passed
+
+
+def test_dependency_cycle_and_unknown_ids_are_errors():
+    from qnnsym.theorems import dependency_order
+
+    a = Theorem("A", "a", "...", "CHECKED", uses=["B"])
+    b = Theorem("B", "b", "...", "CHECKED", uses=["A"])
+    with pytest.raises(InvalidInput, match="cycle"):
+        dependency_order([a, b])
+    with pytest.raises(InvalidInput, match="only"):
+        dependency_order([a], only=["Z"])
