@@ -46,17 +46,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnnsym.proofs.s07_haar_second_moments import (
-    alpha_beta_formula,
+from qnnsym.proofs.s07_haar_second_moments import alpha_beta_formula, pauli_matrices
+from qnnsym.proofkit import z_scores
+from qnnsym.symbolic.haar_words import (
     commutator,
     conj,
     haar_average_words,
     letter,
-    pauli_matrices,
     to_sympy,
     tr,
     trace_product,
-    z_scores,
 )
 from qnnsym.theorems import Golden, NumericEvidence, Step, Theorem
 

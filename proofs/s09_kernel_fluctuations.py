@@ -72,12 +72,12 @@ from typing import Any
 
 import numpy as np
 
-from qnnsym.proofs.s07_haar_second_moments import (
-    alpha_beta_formula,
+from qnnsym.proofs.s07_haar_second_moments import alpha_beta_formula
+from qnnsym.proofkit import lazy_step
+from qnnsym.symbolic.haar_words import (
     commutator,
     conj,
     haar_average_words,
-    lazy_step,
     letter,
     to_sympy,
     tr,
@@ -202,7 +202,7 @@ def tp_v():
 
 def _fix_sigma(poly: dict) -> dict:
     """Read the letters ``Conj(X, "S")`` of a conditional moment as the fixed operator ``X`` (= σ)."""
-    from qnnsym.proofs.s07_haar_second_moments import Conj
+    from qnnsym.symbolic.haar_words import Conj
 
     return {tuple(tuple(x.op if isinstance(x, Conj) else x for x in w) for w in words): c for words, c in poly.items()}
 
@@ -363,7 +363,7 @@ def _nested_cross(final: bool, d: Any = None):
     """``(E[J_1² J_2²] on the nested p = 2 circuit, the value the reduction predicts)``."""
     import sympy as sp
 
-    from qnnsym.proofs.s07_haar_second_moments import haar, haar_average_letters
+    from qnnsym.symbolic.haar_words import haar, haar_average_letters
 
     o = _ops()
     H1, H2, M0, e0 = o["H"], o["H2"], o["M0"], o["e0"]

@@ -34,13 +34,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from qnnsym.proofs.s07_haar_second_moments import (
-    alpha_beta_formula,
+from qnnsym.proofs.s07_haar_second_moments import alpha_beta_formula, pauli_matrices
+from qnnsym.proofkit import lazy_step
+from qnnsym.symbolic.haar_words import (
     conj,
     haar_average_words,
-    lazy_step,
     letter,
-    pauli_matrices,
     to_sympy,
     tr,
     trace_product,

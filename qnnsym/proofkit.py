@@ -10,7 +10,7 @@ True
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -22,6 +22,8 @@ __all__ = [
     "sum_of_squares_step",
     "run_property",
     "extreme_label_instances",
+    "lazy_step",
+    "z_scores",
 ]
 
 
@@ -100,3 +102,38 @@ def extreme_label_instances(profile: str = "quick"):
     out.append(("hea 3q 3L m=4", hea, AngleEncoding(3).dataset(feats, [1.0, -1.0, 1.0, -1.0]),
                 np.random.default_rng(401).uniform(-np.pi, np.pi, hea.n_params)))
     return out
+
+
+def lazy_step(claim: str, rule: str, thunk: Callable[[], tuple], uses: tuple = ()) -> Step:
+    """A :class:`Step` whose two sides are computed only when it is verified: ``thunk()`` returns
+    ``(lhs, rhs)`` and the step closes when the named rewrites of ``rule`` take ``lhs − rhs`` to 0
+    (exactly the test :func:`qnnsym.theorems.close_step` applies to an eager step)."""
+    from qnnsym.theorems import _is_zero, _rule_chain
+
+    def check() -> bool:
+        chain = _rule_chain(rule)
+        if chain is None:
+            return False
+        lhs, rhs = thunk()
+        expr = lhs - rhs
+        for fn in chain:
+            expr = fn(expr)
+        return _is_zero(expr)
+
+    return Step(claim, rule, check=check, uses=uses)
+
+
+def z_scores(samples: np.ndarray, exact: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-component Monte Carlo mean, standard error and ``|mean − exact|/stderr`` of real samples
+    (leading axis = samples)."""
+    samples = np.asarray(samples, dtype=float)
+    n = samples.shape[0]
+    mean = samples.mean(axis=0)
+    se = samples.std(axis=0, ddof=1) / np.sqrt(n)
+    exact = np.asarray(exact, dtype=float)
+    diff = np.abs(mean - exact)
+    # components that are exactly constant (e.g. imaginary parts of real quantities) carry only
+    # round-off: a floor of 1e-9 (relative to the sample scale) keeps them from dividing by ~0
+    floor = 1e-9 * np.maximum(1.0, np.abs(samples).max(axis=0))
+    z = diff / np.sqrt(se**2 + floor**2)
+    return mean, se, z

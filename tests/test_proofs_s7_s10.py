@@ -134,7 +134,7 @@ def test_s10_rejects_wrong_kappa():
 
 def test_s10_frame_step_rejects_wrong_constant():
     from qnnsym.proofs import s10_kernel_as_function_of_M as m
-    from qnnsym.proofs.s07_haar_second_moments import lazy_step
+    from qnnsym.proofkit import lazy_step
     from qnnsym.theorems import close_step
 
     assert close_step(m._frame_kernel_step(1)).closed
