@@ -43,14 +43,11 @@ import sympy as sp
 
 from ..errors import InvalidInput, TooLarge
 from ..model import QNN, Dataset
+from ._trigpoly import COS, SIN, TrigPoly, _sum_of_products
 from .circuit import (
     DEFAULT_MAX_TERMS,
-    TrigPoly,
     _check_features,
     _check_size,
-    COS,
-    SIN,
-    _sum_of_products,
     _prediction_polys,
     _require_qubits,
     estimate_measurement_terms,

@@ -7,6 +7,8 @@ simplification, so every module takes its symbols from here.
 - :data:`d` -- the Hilbert-space dimension, a positive integer.
 - :func:`theta` -- the real circuit parameters ``theta_1, theta_2, ...``.
 - :func:`feature` -- the real classical features ``x_1, x_2, ...``.
+- :func:`sample_feature` -- the real feature ``x_{i,q}`` (printed ``x_i_q``) of qubit ``q`` of
+  sample ``i``, for expressions in several encoded samples at once.
 - :func:`trace_symbol` -- a named trace invariant such as ``tr(A**2)`` (a complex
   number in general, so it carries no assumption beyond being commutative).
 
@@ -25,7 +27,9 @@ from functools import lru_cache
 
 import sympy
 
-__all__ = ["d", "theta", "feature", "trace_symbol"]
+from .printing import register_latex_name
+
+__all__ = ["d", "theta", "feature", "sample_feature", "trace_symbol"]
 
 #: The Hilbert-space dimension ``d`` (positive integer).
 d: sympy.Symbol = sympy.Symbol("d", positive=True, integer=True)
@@ -41,6 +45,21 @@ def theta(l: int) -> sympy.Symbol:
 def feature(i: int) -> sympy.Symbol:
     """The real classical feature ``x_i`` (one object per ``i``)."""
     return sympy.Symbol(f"x_{i}", real=True)
+
+
+@lru_cache(maxsize=None)
+def sample_feature(i: int, q: int) -> sympy.Symbol:
+    """``x_{i,q}`` (printed ``x_i_q``, LaTeX ``x_{i,q}``): feature ``q`` of sample ``i`` (real).
+
+    :func:`feature` provides one feature symbol per qubit, ``feature(q) = x_q`` (the generic
+    input); a kernel between several encoded samples needs one set per sample, created here
+    once each with the same assumption (real).
+
+    >>> sample_feature(2, 0), sample_feature(2, 0) is sample_feature(2, 0), sample_feature(2, 0).is_real
+    (x_2_0, True, True)
+    """
+    register_latex_name(f"x_{i}_{q}", f"x_{{{i},{q}}}")
+    return sympy.Symbol(f"x_{i}_{q}", real=True)
 
 
 @lru_cache(maxsize=None)
