@@ -24,6 +24,10 @@ __all__ = [
     "extreme_label_instances",
     "lazy_step",
     "z_scores",
+    "commutator",
+    "nc_word",
+    "cyclic_trace",
+    "hermitian_symbols",
 ]
 
 
@@ -137,3 +141,64 @@ def z_scores(samples: np.ndarray, exact: Any) -> tuple[np.ndarray, np.ndarray, n
     floor = 1e-9 * np.maximum(1.0, np.abs(samples).max(axis=0))
     z = diff / np.sqrt(se**2 + floor**2)
     return mean, se, z
+
+
+def commutator(a, b):
+    """``[a, b] = ab - ba``."""
+    return a * b - b * a
+
+
+def nc_word(term):
+    """``(coefficient, word)`` of one expanded noncommutative monomial (powers written out)."""
+    cpart, ncpart = term.args_cnc()
+    word = []
+    for f in ncpart:
+        if f.is_Pow and f.exp.is_Integer and f.exp > 0:
+            word += [f.base] * int(f.exp)
+        else:
+            word.append(f)
+    import sympy as sp
+
+    return sp.Mul(*cpart), tuple(word)
+
+
+def cyclic_trace(expr):
+    """The trace of a noncommutative polynomial as a commutative polynomial in trace symbols.
+
+    Linearity of the trace, then ``tr(XY) = tr(YX)``: every word is replaced by its lexicographically
+    least cyclic rotation (by symbol name), so words with equal traces get the same symbol.  A result
+    of ``0`` proves the trace identity for all square matrices (the converse is not claimed).
+
+    >>> import sympy as sp
+    >>> A, B = sp.symbols("A B", commutative=False)
+    >>> cyclic_trace(A * B - B * A)
+    0
+    >>> cyclic_trace(A * B * A)
+    tr(A*A*B)
+    """
+    import sympy as sp
+
+    out = sp.Integer(0)
+    for term in sp.Add.make_args(sp.expand(expr)):
+        coef, word = nc_word(term)
+        if not word:
+            out += coef * sp.Symbol("tr(1)")
+            continue
+        rots = [word[k:] + word[:k] for k in range(len(word))]
+        best = min(rots, key=lambda w: tuple(str(f) for f in w))
+        out += coef * sp.Symbol("tr(" + "*".join(str(f) for f in best) + ")")
+    return sp.expand(out)
+
+
+def hermitian_symbols(d: int, name: str):
+    """A ``d x d`` Hermitian SymPy matrix with real symbols ``name_ab`` (real and imaginary parts)."""
+    import sympy as sp
+
+    m = sp.zeros(d, d)
+    for a in range(d):
+        m[a, a] = sp.Symbol(f"{name}_{a}{a}", real=True)
+        for b in range(a + 1, d):
+            re, im = sp.Symbol(f"{name}_{a}{b}", real=True), sp.Symbol(f"{name}i_{a}{b}", real=True)
+            m[a, b] = re + sp.I * im
+            m[b, a] = re - sp.I * im
+    return m
