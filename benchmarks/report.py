@@ -150,6 +150,10 @@ def write_markdown(run: RunResult, path: Path) -> None:
             add("")
         add(f"Time spent on {w.key}: {sum(s.seconds for s in wr.sizes):.0f} s.")
         add("")
+    analysis = Path(__file__).with_name("ANALYSIS.md")
+    if analysis.exists():  # the hand-written reasons for any missed target travel with the numbers
+        L.extend(analysis.read_text().rstrip("\n").splitlines())
+        add("")
     add("## Machine")
     add("")
     for k, v in run.machine.items():

@@ -178,6 +178,15 @@ class TheoremResult:
     seconds: float
     error: str = ""
 
+    def describe(self) -> str:
+        """A multi-line account of the verification: status, evidence and every step."""
+        lines = [f"{self.id}: claimed {self.claimed}, shown {self.shown}, passed {self.passed}, error {self.error!r}",
+                 f"numeric: {self.numeric}",
+                 f"property: {self.property_examples} examples, failure {self.property_failure!r}",
+                 f"golden failures: {self.golden_failures}"]
+        lines += [f"  step {'ok ' if s.closed else 'NOT'} {s.claim[:80]} {s.residual[:120]}" for s in self.steps]
+        return "\n".join(lines)
+
 
 def _is_zero(expr: Any) -> bool:
     import sympy as sp

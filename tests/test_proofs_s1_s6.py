@@ -28,11 +28,7 @@ def _mod(tid):
 
 
 def _describe(res):
-    lines = [f"{res.id}: claimed {res.claimed}, shown {res.shown}, passed {res.passed}, error {res.error!r}",
-             f"numeric: {res.numeric}", f"property: {res.property_examples} examples, failure {res.property_failure!r}",
-             f"golden failures: {res.golden_failures}"]
-    lines += [f"  step {'ok ' if s.closed else 'NOT'} {s.claim[:80]} {s.residual[:120]}" for s in res.steps]
-    return "\n".join(lines)
+    return res.describe()
 
 
 @pytest.mark.parametrize("tid", sorted(MODULES))

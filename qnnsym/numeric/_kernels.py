@@ -283,6 +283,13 @@ def _rot1_grad_unapply(S, R, bit, letter, coeff, angle, J, col):
 
 
 @njit
+def _with_two_zero_bits(idx, lo, hi):
+    """The ``idx``-th basis index whose bits ``lo < hi`` are both 0 (insert a 0 at ``lo``, then at ``hi``)."""
+    i = ((idx >> lo) << (lo + 1)) | (idx & ((1 << lo) - 1))
+    return ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
+
+
+@njit
 def _cnot(S, cbit, tbit, r0, r1):
     d = S.shape[1]
     cm = 1 << cbit
@@ -291,9 +298,7 @@ def _cnot(S, cbit, tbit, r0, r1):
     hi = max(cbit, tbit)
     for r in range(r0, r1):
         for idx in range(d >> 2):
-            i = ((idx >> lo) << (lo + 1)) | (idx & ((1 << lo) - 1))
-            i = ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
-            i |= cm
+            i = _with_two_zero_bits(idx, lo, hi) | cm
             j = i | tm
             t = S[r, i]
             S[r, i] = S[r, j]
@@ -308,9 +313,7 @@ def _cz(S, abit, bbit, r0, r1):
     hi = max(abit, bbit)
     for r in range(r0, r1):
         for idx in range(d >> 2):
-            i = ((idx >> lo) << (lo + 1)) | (idx & ((1 << lo) - 1))
-            i = ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
-            i |= both
+            i = _with_two_zero_bits(idx, lo, hi) | both
             S[r, i] = -S[r, i]
 
 
@@ -323,8 +326,7 @@ def _swap(S, abit, bbit, r0, r1):
     hi = max(abit, bbit)
     for r in range(r0, r1):
         for idx in range(d >> 2):
-            i = ((idx >> lo) << (lo + 1)) | (idx & ((1 << lo) - 1))
-            i = ((i >> hi) << (hi + 1)) | (i & ((1 << hi) - 1))
+            i = _with_two_zero_bits(idx, lo, hi)
             i1 = i | am
             i2 = i | bm
             t = S[r, i1]
