@@ -47,7 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from qnnsym.proofs.s07_haar_second_moments import alpha_beta_formula, pauli_matrices
-from qnnsym.proofkit import z_scores
+from qnnsym.proofkit import hermitian_symbols, z_scores
 from qnnsym.symbolic.haar_words import (
     commutator,
     conj,
@@ -185,7 +185,7 @@ def _steps() -> list[Step]:
     # 11. random Pauli last layer: the average edge equals the bulk (n = 1, 2, symbolic Hermitian M0)
     for n in (1, 2):
         dd = 2**n
-        Mx = _symbolic_hermitian(dd)
+        Mx = hermitian_symbols(dd, "a")
         tot = sp.S.Zero
         for label, P in pauli_matrices(n):
             if set(label) != {"I"}:
@@ -196,20 +196,6 @@ def _steps() -> list[Step]:
                           "term averaged over a uniformly random Pauli H_p is 2d²β(M0)/(d²−1) = the bulk term with β(P) = d/(d²−1)",
                           "expand", tot, 2 * dd * (dd * t2 - t1**2)))
     return steps
-
-
-def _symbolic_hermitian(d: int):
-    import sympy as sp
-
-    a = sp.symbols(f"a_0:{d * d}", real=True)
-    b = sp.symbols(f"b_0:{d * d}", real=True)
-    M = sp.zeros(d, d)
-    for i in range(d):
-        M[i, i] = a[i * d + i]
-        for j in range(i + 1, d):
-            M[i, j] = a[i * d + j] + sp.I * b[i * d + j]
-            M[j, i] = a[i * d + j] - sp.I * b[i * d + j]
-    return M
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 
 from qnnsym.proofs.s07_haar_second_moments import alpha_beta_formula, pauli_matrices
-from qnnsym.proofkit import lazy_step
+from qnnsym.proofkit import hermitian_symbols, lazy_step
 from qnnsym.symbolic.haar_words import (
     conj,
     haar_average_words,
@@ -63,26 +63,12 @@ def _ts(name: str):
     return trace_symbol(name)
 
 
-def _sym_hermitian(d: int, name: str):
-    import sympy as sp
-
-    a = sp.symbols(f"{name}r_0:{d * d}", real=True)
-    b = sp.symbols(f"{name}i_0:{d * d}", real=True)
-    M = sp.zeros(d, d)
-    for i in range(d):
-        M[i, i] = a[i * d + i]
-        for j in range(i + 1, d):
-            M[i, j] = a[i * d + j] + sp.I * b[i * d + j]
-            M[j, i] = a[i * d + j] - sp.I * b[i * d + j]
-    return M
-
-
 def frame_kernel_sides(n: int):
     """``(−Σ_P tr(P A_i) tr(P A_j), d K^asym_ij)`` for symbolic Hermitian ``M, ρ_i, ρ_j`` on ``n`` qubits."""
     import sympy as sp
 
     d = 2**n
-    M, Ri, Rj = _sym_hermitian(d, "m"), _sym_hermitian(d, "r"), _sym_hermitian(d, "s")
+    M, Ri, Rj = hermitian_symbols(d, "m"), hermitian_symbols(d, "r"), hermitian_symbols(d, "s")
     Ai, Aj = M * Ri - Ri * M, M * Rj - Rj * M
     frame = [P for label, P in pauli_matrices(n) if set(label) != {"I"}]
     K = -sum(((P * Ai).trace() * (P * Aj).trace() for P in frame), sp.S.Zero)
