@@ -1,8 +1,9 @@
-"""The command line: ``qnnsym verify`` and ``qnnsym info``.
+"""The command line: ``qnnsym verify``, ``qnnsym docs`` and ``qnnsym info``.
 
 ``qnnsym verify`` runs the engine's conformance checks (:mod:`qnnsym.conformance`) and
 prints one row per check (name, max error, tolerance, pass/fail, seconds); it exits
-1 when any check fails, 130 on Ctrl-C, 2 on bad arguments.
+1 when any check fails, 130 on Ctrl-C, 2 on bad arguments.  ``qnnsym docs`` renders the
+theorems into derivation documents (:mod:`qnnsym.docgen`).
 """
 
 from __future__ import annotations
@@ -145,6 +146,48 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if n_fail else 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    """``qnnsym docs``: render every theorem into derivation documents (or ``--check`` them)."""
+    import shutil
+
+    from .docgen import TEX_NAME, build_pdf, check_docs, render_all, write_docs
+    from .errors import InvalidInput
+    from .theorems import discover, verify_all
+
+    theorems = discover(args.proofs_dir)
+    if not theorems:
+        raise InvalidInput("--proofs-dir", "a folder with at least one proof file", repr(args.proofs_dir))
+    ids = [t.id for t in theorems]
+    unknown = [i for i in (args.only or []) if i not in ids]
+    if unknown:
+        raise InvalidInput("--only", f"theorem ids among {ids}", repr(unknown))
+    if args.pdf and args.check:
+        raise InvalidInput("--pdf", "not together with --check", "both")
+    if args.pdf and shutil.which("pdflatex") is None:
+        print("qnnsym: error: --pdf needs pdflatex on PATH, and none was found (install TeX Live); "
+              "no files were written", file=sys.stderr)
+        return 1
+    wanted = [t for t in theorems if not args.only or t.id in args.only]
+    print(f"qnnsym docs: verifying {len(wanted)} theorem(s) (quick profile) ...", flush=True)
+    results = verify_all(theorems, only=args.only or None, profile="quick")
+    files = render_all(wanted, results)
+    out = Path(args.out)
+    if args.check:
+        diff = check_docs(files, out, extra=not args.only)
+        if diff:
+            sys.stdout.writelines(diff if len(diff) <= 200 else diff[:200] + [f"... ({len(diff) - 200} more lines)\n"])
+            print(f"qnnsym docs --check: {out} is out of date; run `qnnsym docs --out {out}` to regenerate")
+            return 1
+        print(f"qnnsym docs --check: {len(files)} files in {out} are up to date")
+        return 0
+    written = write_docs(files, out, prune=not args.only)
+    print(f"wrote {len(written)} files to {out}")
+    if args.pdf:
+        pdf = build_pdf(out / TEX_NAME)
+        print(f"built {pdf}")
+    return 0
+
+
 def _info(args: argparse.Namespace) -> int:
     from .conventions import conventions_markdown
 
@@ -153,6 +196,18 @@ def _info(args: argparse.Namespace) -> int:
     if args.conventions:
         print()
         print(conventions_markdown())
+    return 0
+
+
+def _figures(args: argparse.Namespace) -> int:
+    from .figures import run_figures
+
+    t0 = time.perf_counter()
+    mode = "full (paper-scale)" if args.full else "default"
+    print(f"qnnsym figures ({mode}): writing to {Path(args.out).resolve()}", flush=True)
+    run_figures(args.out, only=args.only, full=args.full, plot=not args.no_plot,
+                progress=lambda line: print(line, flush=True))
+    print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
 
 
@@ -170,6 +225,21 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", metavar="PATH", help="also write a machine-readable record (versions, errors, timings)")
     v.add_argument("-v", "--verbose", action="store_true", help="print a line as each check starts")
     v.set_defaults(func=_verify)
+    dc = sub.add_parser("docs", help="render every theorem into Markdown and LaTeX derivation documents")
+    dc.add_argument("--out", metavar="DIR", default=str(Path("docs") / "derivations"),
+                    help="output folder (default: docs/derivations in the current directory)")
+    dc.add_argument("--only", nargs="+", metavar="ID", help="render only these theorems")
+    dc.add_argument("--proofs-dir", metavar="DIR", help="render the proof files in DIR instead of the built-in proofs/")
+    dc.add_argument("--check", action="store_true",
+                    help="regenerate into a temporary folder; exit 1 with a diff if --out differs")
+    dc.add_argument("--pdf", action="store_true", help="also build the PDF with pdflatex (exit 1 if it is not on PATH)")
+    dc.set_defaults(func=_docs)
+    fg = sub.add_parser("figures", help="reproduce the experiments E1-E4 as data (JSON, CSV) and figures (PNG, PDF)")
+    fg.add_argument("--out", default="figures", metavar="DIR", help="output directory (default: figures/ in the current directory)")
+    fg.add_argument("--only", nargs="+", metavar="E", choices=["E1", "E2", "E3", "E4"], help="run only these experiments")
+    fg.add_argument("--full", action="store_true", help="paper-scale sizes (d = 16, p up to thousands; minutes to hours)")
+    fg.add_argument("--no-plot", action="store_true", help="write the data only (no matplotlib needed)")
+    fg.set_defaults(func=_figures)
     i = sub.add_parser("info", help="print versions (and the conventions with --conventions)")
     i.add_argument("--conventions", action="store_true", help="print the conventions C1-C8")
     i.set_defaults(func=_info)
