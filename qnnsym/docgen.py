@@ -1,4 +1,4 @@
-"""Derivation documents from theorem objects: Markdown pages with ``$…$`` math, and LaTeX.
+r"""Derivation documents from theorem objects: Markdown pages with ``$…$`` math, and LaTeX.
 
 ``qnnsym docs`` reads the same :class:`~qnnsym.theorems.Theorem` values as ``qnnsym verify`` and
 renders, from them and their :class:`~qnnsym.theorems.TheoremResult`:
