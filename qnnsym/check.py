@@ -31,6 +31,7 @@ __all__ = [
     "Agreement",
     "compare_expressions",
     "CROSSCHECKS",
+    "MEASURES",
     "run_crosschecks",
 ]
 
@@ -95,11 +96,14 @@ def compare_expressions(
 
 # -- the cross-checks run by `qnnsym verify` ---------------------------------------------------
 CROSSCHECKS: dict[str, Callable[[], Agreement]] = {}
+#: What each cross-check's error measures ("abs error" or "z-score").
+MEASURES: dict[str, str] = {}
 
 
-def _crosscheck(name: str):
+def _crosscheck(name: str, measure: str = "abs error"):
     """Register a cross-check under a short name (the text after the colon describes it)."""
     name = name.split(":")[0]
+    MEASURES[name] = measure
 
     def deco(fn):
         CROSSCHECKS[name] = fn
@@ -140,7 +144,7 @@ def _jac_kernel() -> Agreement:
     return Agreement("symbolic-vs-adjoint", worst, t, worst <= t, arbitrated, "; ".join(parts))
 
 
-@_crosscheck("weingarten-vs-monte-carlo: E|U_00|^4, E|U_00 U_11|^2")
+@_crosscheck("weingarten-vs-monte-carlo: E|U_00|^4, E|U_00 U_11|^2", "z-score")
 def _wg_mc() -> Agreement:
     from .numeric.haar import haar_average
     from .symbolic.weingarten import weingarten
@@ -160,7 +164,7 @@ def _wg_mc() -> Agreement:
                      "z-score, n=40000, seeds 21-23; " + "; ".join(parts), "z-score")
 
 
-@_crosscheck("haar-second-moments-vs-monte-carlo: alpha, beta of S7")
+@_crosscheck("haar-second-moments-vs-monte-carlo: alpha, beta of S7", "z-score")
 def _alpha_beta_mc() -> Agreement:
     from .numeric.haar import haar_average
     from .symbolic.haar import second_moment_coefficients

@@ -338,11 +338,9 @@ def _register_crosschecks() -> None:
     for name, fn in check.CROSSCHECKS.items():
         def run(fn=fn):
             res = fn()
-            detail = res.detail + ("" if res.passed or res.max_error == res.max_error else "")
-            return res.max_error, res.tolerance, detail
+            return res.max_error, res.tolerance, res.detail
 
-        measure = "z-score" if "monte-carlo" in name or "moments" in name else "abs error"
-        CHECKS[name] = (fn.__doc__ or name, measure, run)
+        CHECKS[name] = (fn.__doc__ or name, check.MEASURES[name], run)
 
 
 _register_crosschecks()
