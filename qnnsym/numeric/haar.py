@@ -1,8 +1,11 @@
 """Haar sampling on U(d) and Monte Carlo averages with standard errors.
 
-The sampler is :func:`qnnsym.sampling.haar_unitaries` (QR of a complex Ginibre matrix
-with the phases of ``diag(R)`` divided out, batched through LAPACK); this module adds
-the Monte Carlo estimator.
+The sampler is :func:`qnnsym.sampling.haar_unitaries` (Householder QR of a complex
+Ginibre matrix with the phases of ``diag(R)`` multiplied into ``Q``, in a numba kernel with
+a fixed operation order, so a seed gives the same bits on every machine); this module
+adds the Monte Carlo estimator.  A :class:`MonteCarloResult` carries the mean, its
+standard error, ``n_samples`` and the seed, and :meth:`MonteCarloResult.summary` prints
+them together (every reported Monte Carlo number should go through it).
 
 >>> import numpy as np
 >>> from qnnsym.numeric.haar import haar_average
@@ -41,6 +44,25 @@ class MonteCarloResult:
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(se > 0, diff / np.where(se > 0, se, 1), np.where(diff > 0, np.inf, 0.0))
         return float(z) if np.ndim(z) == 0 else z
+
+    def summary(self, exact=None, z: float | None = None) -> str:
+        """The estimate as it should be reported: mean, standard error, ``n``, seed (and, with
+        ``exact``, the z-score against it and the threshold ``z``, default ``MONTE_CARLO_Z``).
+
+        >>> MonteCarloResult(0.2501, 0.0012, 40000, 31).summary(exact=0.25)
+        '0.2501 ± 1.2e-03 (n=40000, seed=31) vs 0.25: z=0.08 (threshold 5)'
+        """
+        from ..tolerances import MONTE_CARLO_Z
+
+        def fmt(v, f):
+            arr = np.atleast_1d(np.asarray(v))
+            return ", ".join(format(complex(x), f) if np.iscomplexobj(arr) else format(float(x), f) for x in arr)
+
+        out = f"{fmt(self.mean, '.4g')} ± {fmt(self.stderr, '.1e')} (n={self.n_samples}, seed={self.seed})"
+        if exact is not None:
+            zz = float(np.max(self.z_score(exact)))
+            out += f" vs {fmt(exact, '.4g')}: z={zz:.2f} (threshold {MONTE_CARLO_Z if z is None else z:g})"
+        return out
 
 
 def haar_average(
