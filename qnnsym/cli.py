@@ -19,14 +19,12 @@ __all__ = ["main"]
 
 
 def _versions() -> dict[str, str]:
-    import importlib.metadata as md
+    """Python, platform and the versions of the packages that can change a number (``qnnsym info``)."""
+    from .runrecord import blas_info, versions
 
-    out = {"python": platform.python_version(), "platform": platform.platform()}
-    for pkg in ("qnnsym", "numpy", "scipy", "sympy", "mpmath", "numba", "hypothesis"):
-        try:
-            out[pkg] = md.version(pkg)
-        except md.PackageNotFoundError:
-            out[pkg] = "not installed"
+    out = {"python": platform.python_version(), "platform": platform.platform(), "machine": platform.machine()}
+    out.update(versions())
+    out.update({f"numpy {k}": v for k, v in blas_info().items()})
     return out
 
 
@@ -104,9 +102,13 @@ def _verify(args: argparse.Namespace) -> int:
     examples = args.property_examples or (400 if args.full else 50)
     t0 = time.perf_counter()
     failed_lines: list[str] = []
-    record: dict = {"versions": _versions(), "profile": profile, "property_examples": examples}
+    from .runrecord import run_header
+
+    # the record says how to repeat this run: argv, versions, platform, hypothesis settings, seeds per row
+    record: dict = run_header(getattr(args, "argv", None), profile=profile, property_examples=examples)
     n_pass = n_fail = 0
     compile_s = warmup()
+    record["compile_seconds"] = compile_s
     print(f"qnnsym verify ({profile}): numba kernels ready in {compile_s:.1f} s", flush=True)
     if run_checks:
         print("engine conformance checks ...", flush=True)
@@ -249,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded by `verify --json`
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

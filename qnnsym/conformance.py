@@ -21,7 +21,7 @@ import numpy as np
 
 from . import tolerances as tol
 
-__all__ = ["CheckResult", "CHECKS", "run_conformance", "check_names"]
+__all__ = ["CheckResult", "CHECKS", "SEEDS", "run_conformance", "check_names", "check_seeds"]
 
 
 @dataclass(frozen=True)
@@ -35,22 +35,36 @@ class CheckResult:
     seconds: float
     detail: str = ""
     measure: str = "abs error"
+    seeds: tuple[int, ...] = ()
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in ("name", "measure", "max_error", "tolerance", "passed", "seconds", "detail")}
+        out = {k: getattr(self, k) for k in ("name", "measure", "max_error", "tolerance", "passed", "seconds", "detail")}
+        out["seeds"] = list(self.seeds)
+        return out
 
 
 CHECKS: dict[str, tuple[str, str, Callable[[], tuple[float, float, str]]]] = {}
+#: The seeds each check draws its random instances from (recorded by ``qnnsym verify --json``):
+#: a tuple, or a callable returning one where the seeds follow from the fixtures.
+SEEDS: dict[str, tuple[int, ...] | Callable[[], tuple[int, ...]]] = {}
 
 
-def _check(name: str, description: str, measure: str = "abs error"):
-    """Register a check; ``measure`` says what its error is (abs error, z-score, |order - k|)."""
+def _check(name: str, description: str, measure: str = "abs error", seeds=()):
+    """Register a check; ``measure`` says what its error is (abs error, z-score, |order - k|),
+    ``seeds`` which seeds its random instances come from."""
 
     def deco(fn):
         CHECKS[name] = (description, measure, fn)
+        SEEDS[name] = seeds
         return fn
 
     return deco
+
+
+def check_seeds(name: str) -> tuple[int, ...]:
+    """The seeds check ``name`` uses, sorted."""
+    seeds = SEEDS.get(name, ())
+    return tuple(sorted(set(seeds() if callable(seeds) else seeds)))
 
 
 # -- fixtures (fixed seeds) ------------------------------------------------------------
@@ -82,6 +96,19 @@ def _datasets(d: int):
         "pure": random_orthonormal_dataset(d, 4, seed=7),
         "mixed": Dataset(random_density_matrices(d, 3, rank=2, seed=8), [0.3, -0.2, 0.9]),
     }
+
+
+#: Seeds of the fixtures: _models (generator matrix, two dense models, the U gate) and _datasets.
+MODEL_SEEDS = (20230314, 11, 12, 5)
+DATASET_SEEDS = (7, 8)
+
+
+def _model_seeds(*theta_seeds: int) -> Callable[[], tuple[int, ...]]:
+    return lambda: MODEL_SEEDS + tuple(theta_seeds)
+
+
+def _case_seeds(*extra: int) -> Callable[[], tuple[int, ...]]:
+    return lambda: MODEL_SEEDS + DATASET_SEEDS + tuple(100 + m.n_params for m in _models().values()) + tuple(extra)
 
 
 def _thetas(p: int, seed: int) -> np.ndarray:
@@ -118,7 +145,7 @@ def _pauli_matrices():
     return err, 0.0, f"{len(strings)} strings, {len(strings) ** 2} products; exact (== 0)"
 
 
-@_check("layer-unitarity", "every layer U_l W_l, the whole circuit (engine and reference) is unitary")
+@_check("layer-unitarity", "every layer U_l W_l, the whole circuit (engine and reference) is unitary", seeds=_model_seeds(1))
 def _unitarity():
     from .numeric import reference, unitary
 
@@ -134,7 +161,7 @@ def _unitarity():
     return err, tolerance, "max |U^dag U - I| over 5 models"
 
 
-@_check("unitary-vs-reference", "engine U(theta) and M(theta) == dense reference (C1, C2)")
+@_check("unitary-vs-reference", "engine U(theta) and M(theta) == dense reference (C1, C2)", seeds=_model_seeds(2))
 def _unitary_ref():
     from .numeric import effective_measurement, reference, unitary
 
@@ -146,7 +173,8 @@ def _unitary_ref():
     return err, tolerance, "5 models"
 
 
-@_check("predict-vs-reference", "predictions: engine (pure rows, eigen-decomposed mixed inputs) == reference (density matrices)")
+@_check("predict-vs-reference", "predictions: engine (pure rows, eigen-decomposed mixed inputs) == reference (density matrices)",
+        seeds=_case_seeds())
 def _predict_ref():
     from .numeric import predict, reference
 
@@ -154,7 +182,7 @@ def _predict_ref():
     return err, tol.AGREEMENT_ATOL, "5 models x pure/mixed inputs"
 
 
-@_check("adjoint-vs-S1", "adjoint Jacobian == reference i tr(Hhat_l [M, rho_i]) (SPEC S1)")
+@_check("adjoint-vs-S1", "adjoint Jacobian == reference i tr(Hhat_l [M, rho_i]) (SPEC S1)", seeds=_case_seeds())
 def _adjoint_ref():
     from .numeric import jacobian, reference
 
@@ -162,7 +190,8 @@ def _adjoint_ref():
     return err, tol.AGREEMENT_ATOL, "5 models x pure/mixed inputs"
 
 
-@_check("adjoint-vs-finite-differences", "adjoint Jacobian == five-point central differences of the reference predictions")
+@_check("adjoint-vs-finite-differences", "adjoint Jacobian == five-point central differences of the reference predictions",
+        seeds=_case_seeds())
 def _adjoint_fd():
     from .numeric import jacobian, reference
 
@@ -179,7 +208,8 @@ def _adjoint_fd():
     return worst[0], worst[1], "tolerance: h^4 omega^5 ||M||/30 + 18/(12h) x evaluation error, x2 (worst case shown)"
 
 
-@_check("parameter-shift-vs-adjoint", "parameter-shift Jacobian == adjoint Jacobian (generators with two eigenvalues)")
+@_check("parameter-shift-vs-adjoint", "parameter-shift Jacobian == adjoint Jacobian (generators with two eigenvalues)",
+        seeds=_case_seeds())
 def _pshift():
     from .model import circuit
     from .numeric import jacobian
@@ -193,7 +223,7 @@ def _pshift():
     return err, tol.PARAMETER_SHIFT_ATOL, f"{n} model/input pairs"
 
 
-@_check("kernel-psd-rank", "K = J J^T is symmetric PSD with rank <= min(m, p) (SPEC S2)")
+@_check("kernel-psd-rank", "K = J J^T is symmetric PSD with rank <= min(m, p) (SPEC S2)", seeds=_case_seeds(3, 4, 5))
 def _kernel():
     from .model import dense_haar_model, random_orthonormal_dataset
     from .numeric import jacobian, tangent_kernel
@@ -229,12 +259,12 @@ def _haar_moment(power: int, exact: Callable[[int], float]) -> tuple[float, floa
     return worst, tol.MONTE_CARLO_Z, f"z-score; n={n}, seeds 31-33; " + "; ".join(detail)
 
 
-@_check("haar-moment-2", "Haar sampler: E|U_00|^2 = 1/d within z standard errors", "z-score")
+@_check("haar-moment-2", "Haar sampler: E|U_00|^2 = 1/d within z standard errors", "z-score", seeds=(31, 32, 33))
 def _haar2():
     return _haar_moment(2, lambda d: 1.0 / d)
 
 
-@_check("haar-moment-4", "Haar sampler: E|U_00|^4 = 2/(d(d+1)) within z standard errors", "z-score")
+@_check("haar-moment-4", "Haar sampler: E|U_00|^4 = 2/(d(d+1)) within z standard errors", "z-score", seeds=(31, 32, 33))
 def _haar4():
     return _haar_moment(4, lambda d: 2.0 / (d * (d + 1)))
 
@@ -248,7 +278,7 @@ def _flow_case():
     return effective_measurement(model, _thetas(4, 43)), data
 
 
-@_check("flow-rhs-vs-reference", "asymptotic-flow right-hand side (numba) == -c[M,[M,R]] (numpy reference)")
+@_check("flow-rhs-vs-reference", "asymptotic-flow right-hand side (numba) == -c[M,[M,R]] (numpy reference)", seeds=(41, 42, 43))
 def _flow_rhs():
     from .numeric import reference
     from .numeric.flow import flow_rhs
@@ -259,7 +289,8 @@ def _flow_rhs():
     return err, tol.linalg_tol(8, 4, 10.0), "d=8, m=4, c=0.7"
 
 
-@_check("flow-isospectral", "asymptotic flow conserves the spectrum of M (SPEC S11): exponential-midpoint integrator")
+@_check("flow-isospectral", "asymptotic flow conserves the spectrum of M (SPEC S11): exponential-midpoint integrator",
+        seeds=(41, 42, 43))
 def _flow_iso():
     from .numeric import asymptotic_flow
 
@@ -272,7 +303,8 @@ def _flow_iso():
     return err, tol.linalg_tol(8, steps), f"d=8, m=4, {steps} steps; max of eigenvalue drift and relative drift of tr M^k, k=1..4"
 
 
-@_check("flow-rk4-accuracy", "RK4 asymptotic flow: 4th-order convergence of the spectrum drift (error ratio for dt, dt/2 ~ 16)", "|order - 4|")
+@_check("flow-rk4-accuracy", "RK4 asymptotic flow: 4th-order convergence of the spectrum drift (error ratio for dt, dt/2 ~ 16)", "|order - 4|",
+        seeds=(41, 42, 43))
 def _flow_rk4():
     from .numeric import asymptotic_flow
 
@@ -282,7 +314,7 @@ def _flow_rk4():
     return abs(order - 4.0), 0.5, f"drift at dt=0.1: {drift[0]:.2e}, dt=0.05: {drift[1]:.2e}; observed order {order:.2f}"
 
 
-@_check("flow-loss-monotone", "the asymptotic flow never increases the loss (L' = -c ||[M,R]||_F^2, SPEC S11)")
+@_check("flow-loss-monotone", "the asymptotic flow never increases the loss (L' = -c ||[M,R]||_F^2, SPEC S11)", seeds=(41, 42, 43))
 def _flow_mono():
     from .numeric import asymptotic_flow
 
@@ -292,7 +324,8 @@ def _flow_mono():
     return inc, tol.linalg_tol(8, 1, float(tr.loss[0])), f"largest loss increase over {len(tr)} records"
 
 
-@_check("gd-tracks-flow", "gradient descent converges to gradient flow at first order in the step (C3)", "|order - 1|")
+@_check("gd-tracks-flow", "gradient descent converges to gradient flow at first order in the step (C3)", "|order - 1|",
+        seeds=(51, 52, 53))
 def _gd_flow():
     from .model import dense_haar_model, random_orthonormal_dataset
     from .numeric import gradient_descent, gradient_flow
@@ -309,7 +342,7 @@ def _gd_flow():
     return abs(order - 1.0), 0.2, f"max |L_GD - L_flow| on [0,1]: {errs[0]:.2e} (lr=2e-3), {errs[1]:.2e} (lr=1e-3); order {order:.2f}"
 
 
-@_check("frozen-kernel-vs-ode", "frozen-kernel prediction exp(-eta K t) r0 == RK4 solution of r' = -eta K r (SPEC S3)")
+@_check("frozen-kernel-vs-ode", "frozen-kernel prediction exp(-eta K t) r0 == RK4 solution of r' = -eta K r (SPEC S3)", seeds=(61,))
 def _frozen():
     from .numeric import frozen_kernel_prediction
 
@@ -341,6 +374,7 @@ def _register_crosschecks() -> None:
             return res.max_error, res.tolerance, res.detail
 
         CHECKS[name] = (fn.__doc__ or name, check.MEASURES[name], run)
+        SEEDS[name] = check.SEEDS.get(name, ())
 
 
 _register_crosschecks()
@@ -369,5 +403,6 @@ def run_conformance(only: list[str] | None = None, progress: Callable[[str], Non
             passed = bool(np.isfinite(err) and err <= tolerance)
         except Exception as exc:  # a crash is a failure with its reason, not a traceback
             err, tolerance, detail, passed = float("nan"), float("nan"), f"{type(exc).__name__}: {exc}", False
-        out.append(CheckResult(name, float(err), float(tolerance), passed, time.perf_counter() - t0, detail, measure))
+        out.append(CheckResult(name, float(err), float(tolerance), passed, time.perf_counter() - t0, detail, measure,
+                               check_seeds(name)))
     return out

@@ -20,6 +20,7 @@ __all__ = [
     "real_vector_symbols",
     "lagrange_identity_step",
     "sum_of_squares_step",
+    "PROPERTY_SETTINGS",
     "run_property",
     "extreme_label_instances",
     "lazy_step",
@@ -64,6 +65,12 @@ def sum_of_squares_step(m: int) -> Step:
     return Step(f"m Σx_i² − (Σx_i)² = Σ_(i<j) (x_i − x_j)² for m = {m}", "expand", lhs, sp.sympify(rhs))
 
 
+#: The hypothesis settings every theorem property runs under (``max_examples`` is set per run);
+#: ``qnnsym verify --json`` records them.  Derandomised with no example database, so the
+#: examples depend only on the test and ``max_examples``.
+PROPERTY_SETTINGS: dict = {"derandomize": True, "deadline": None, "database": None, "suppress_health_check": ["too_slow"]}
+
+
 def run_property(test: Callable, max_examples: int) -> int:
     """Run a ``@given`` test under a derandomised profile with ``max_examples`` examples and
     return the number of examples executed (a falsifying example raises)."""
@@ -78,8 +85,9 @@ def run_property(test: Callable, max_examples: int) -> int:
 
     test.hypothesis.inner_test = counting
     try:
-        settings(max_examples=max_examples, derandomize=True, deadline=None, database=None,
-                 suppress_health_check=[HealthCheck.too_slow])(test)()
+        settings(max_examples=max_examples, derandomize=PROPERTY_SETTINGS["derandomize"],
+                 deadline=PROPERTY_SETTINGS["deadline"], database=PROPERTY_SETTINGS["database"],
+                 suppress_health_check=[getattr(HealthCheck, h) for h in PROPERTY_SETTINGS["suppress_health_check"]])(test)()
     finally:
         test.hypothesis.inner_test = inner
     return count[0]
