@@ -4,6 +4,11 @@
 prints one row per check (name, max error, tolerance, pass/fail, seconds); it exits
 1 when any check fails, 130 on Ctrl-C, 2 on bad arguments.  ``qnnsym docs`` renders the
 theorems into derivation documents (:mod:`qnnsym.docgen`).
+
+Exit codes of every subcommand: 0 success, 1 a check or theorem failed (or ``docs --check``
+found differences), 2 bad arguments or input -- one line ``qnnsym: error: ...`` on stderr, no
+traceback --, 130 interrupted by Ctrl-C (one line ``qnnsym: interrupted`` on stderr; files are
+written atomically, see :mod:`qnnsym.atomic`, so none is left half-written).
 """
 
 from __future__ import annotations
@@ -126,7 +131,8 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"  verifying {thm.id} ({thm.paper or thm.title}) ...", flush=True)
 
         print(f"theorems ({len(theorems)} in proofs/) ...", flush=True)
-        tresults = verify_all(theorems, only=theorem_ids or None, profile=profile, property_examples=examples, progress=progress)
+        tresults = verify_all(theorems, only=theorem_ids or None, profile=profile, property_examples=examples, progress=progress,
+                              step_time_limit=args.step_time_limit)
         print()
         print(_theorem_table(tresults))
         print()
@@ -143,7 +149,9 @@ def _verify(args: argparse.Namespace) -> int:
     print(f"{n_pass} passed, {n_fail} failed in {total:.1f} s")
     if args.json:
         record["seconds"] = total
-        Path(args.json).write_text(json.dumps(record, indent=2, default=str) + "\n")
+        from .atomic import atomic_write_text
+
+        atomic_write_text(args.json, json.dumps(record, indent=2, default=str) + "\n")
         print(f"wrote {args.json}")
     return 1 if n_fail else 0
 
@@ -213,8 +221,40 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, ``qnnsym: error: ...``, exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        message = " ".join(str(message).split())
+        self.exit(2, f"qnnsym: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds > 0, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds > 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qnnsym", description="Verify convergence theorems for quantum neural networks.")
+    from .theorems import DEFAULT_STEP_TIME_LIMIT
+
+    parser = _Parser(prog="qnnsym", description="Verify convergence theorems for quantum neural networks.")
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("verify", help="run the conformance checks and print a table; exit 1 on any failure")
     v.add_argument("--only", nargs="+", metavar="ID", help="run only these checks or theorems (see --list); theorems run with what they use")
@@ -222,7 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
     mode = v.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="small sizes and 50 property examples per theorem (default)")
     mode.add_argument("--full", action="store_true", help="paper-scale sizes and 400 property examples per theorem")
-    v.add_argument("--property-examples", type=int, metavar="N", help="hypothesis examples per theorem property")
+    v.add_argument("--property-examples", type=_positive_int, metavar="N", help="hypothesis examples per theorem property")
+    v.add_argument("--step-time-limit", type=_seconds, metavar="S", default=DEFAULT_STEP_TIME_LIMIT,
+                   help=f"wall-clock limit of each symbolic step and golden value; one that runs over is reported "
+                        f"'not shown within S s' (default {DEFAULT_STEP_TIME_LIMIT:g})")
     v.add_argument("--proofs-dir", metavar="DIR", help="verify the proof files in DIR instead of the built-in proofs/")
     v.add_argument("--json", metavar="PATH", help="also write a machine-readable record (versions, errors, timings)")
     v.add_argument("-v", "--verbose", action="store_true", help="print a line as each check starts")
@@ -248,15 +291,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded by `verify --json`
+def _interrupted() -> int:
+    """Report Ctrl-C in one line; a second Ctrl-C while reporting is ignored."""
+    import signal
+
     try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        sys.stdout.flush()
+    except Exception:
+        pass
+    print("\nqnnsym: interrupted", file=sys.stderr, flush=True)
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+    return 130
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``qnnsym`` command with ``argv`` (default ``sys.argv[1:]``); the exit status.
+
+    Bad arguments exit 2 through :class:`SystemExit` (argparse) with one line ``qnnsym: error:
+    ...``; errors of the package (:class:`~qnnsym.errors.QnnsymError`) return 2 with the same
+    one-line form; Ctrl-C returns 130 with ``qnnsym: interrupted``.
+    """
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded by `verify --json`
         return int(args.func(args))
     except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except Exception as exc:  # a clear one-line error instead of a traceback for expected failures
         from .errors import QnnsymError
 

@@ -34,6 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
+from .atomic import atomic_path, atomic_write_bytes
 from .errors import InvalidInput
 from .theorems import Theorem, TheoremResult
 
@@ -283,7 +284,7 @@ def write_docs(files: dict[str, str], out: str | Path, *, prune: bool = True) ->
     written = []
     for name, text in sorted(files.items()):
         path = folder / name
-        path.write_bytes(text.encode("utf-8"))
+        atomic_write_bytes(path, text.encode("utf-8"))  # complete or untouched, even on Ctrl-C
         written.append(path)
     return written
 
@@ -342,5 +343,6 @@ def build_pdf(tex_path: str | Path) -> Path:
                 tail = "\n".join(proc.stdout.splitlines()[-15:])
                 raise InvalidInput("--pdf", "a LaTeX document pdflatex compiles", f"exit {proc.returncode}:\n{tail}")
         pdf = tex.with_suffix(".pdf")
-        shutil.copy(Path(tmp) / pdf.name, pdf)
+        with atomic_path(pdf) as part:
+            shutil.copy(Path(tmp) / pdf.name, part)
     return pdf

@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .atomic import atomic_path, atomic_write_text
 from .errors import InvalidInput
 from .figures_data import (
     EXPERIMENTS,
@@ -76,7 +77,7 @@ def write_json(res: ExperimentResult, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = {"experiment": res.name, "params": res.params, "summary": res.summary, "seconds": res.seconds,
            "curves": [{"quantity": c.quantity, "label": c.label, "x": c.x, "y": c.y} for c in res.curves]}
-    path.write_text(json.dumps(_clean(doc), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    atomic_write_text(path, json.dumps(_clean(doc), indent=1, ensure_ascii=False) + "\n")
     return path
 
 
@@ -94,14 +95,13 @@ def write_csv(res: ExperimentResult, path: str | Path) -> Path:
     The parameters go to a sibling ``<stem>.params.json`` (CSV has no place for them)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(CSV_COLUMNS)
         for c in res.curves:
             for x, y in zip(c.x, c.y):
                 w.writerow((res.name, c.quantity, c.label, repr(float(x)), repr(float(y))))
-    path.with_suffix(".params.json").write_text(json.dumps(_clean(res.params), indent=1, ensure_ascii=False) + "\n",
-                                                encoding="utf-8")
+    atomic_write_text(path.with_suffix(".params.json"), json.dumps(_clean(res.params), indent=1, ensure_ascii=False) + "\n")
     return path
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_path
 from .errors import QnnsymError
 from .figures_data import ExperimentResult
 
@@ -136,6 +137,7 @@ def plot_experiment(res: ExperimentResult, out: str | Path, *, dpi: int = 100) -
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     paths = [out / f"{res.name}.png", out / f"{res.name}.pdf"]
     for p in paths:
-        fig.savefig(p, dpi=dpi)
+        with atomic_path(p) as tmp:  # never a half-written figure (e.g. on Ctrl-C)
+            fig.savefig(tmp, dpi=dpi, format=p.suffix[1:])
     plt.close(fig)
     return paths

@@ -38,6 +38,7 @@ __all__ = [
     "TheoremResult",
     "REWRITES",
     "close_step",
+    "DEFAULT_STEP_TIME_LIMIT",
     "verify_theorem",
     "verify_all",
     "dependency_order",
@@ -196,13 +197,74 @@ def _is_zero(expr: Any) -> bool:
     return sp.sympify(expr) == 0
 
 
-def close_step(step: Step, known: dict[str, str] | None = None) -> StepResult:
+#: The default wall-clock limit (seconds) of each symbolic step and golden value.
+DEFAULT_STEP_TIME_LIMIT = 60.0
+
+
+def _time_limit_arg(step_time_limit: Any) -> float | None:
+    import math
+
+    if step_time_limit is None:
+        return None
+    if (isinstance(step_time_limit, bool) or not isinstance(step_time_limit, (int, float))
+            or not math.isfinite(step_time_limit) or step_time_limit <= 0):
+        raise InvalidInput("step_time_limit", "a finite number of seconds > 0, or None for no limit", repr(step_time_limit))
+    return float(step_time_limit)
+
+
+def _not_within(seconds: float, limit: Any) -> str:
+    text = f"not shown within {seconds:g} s"
+    if limit is not None and not limit.enforced:
+        text += f" (took {limit.elapsed:.1f} s; the limit cannot interrupt work outside the main thread)"
+    return text
+
+
+def _run_limited(fn: Callable[[], Any], seconds: float | None) -> tuple[bool, Any, Any]:
+    """Run ``fn()`` under a wall-clock limit: ``(finished, value, limit)``.
+
+    ``finished`` is ``False`` when the limit interrupted ``fn`` or, where it cannot interrupt
+    (outside the main thread), when ``fn`` took longer than the limit.  Exceptions of ``fn``
+    propagate; an outer limit's :class:`~qnnsym.timelimit.TimeLimitExceeded` too.
+    """
+    if seconds is None:
+        return True, fn(), None
+    from .timelimit import TimeLimitExceeded, time_limit
+
+    limit = time_limit(seconds)
+    try:
+        with limit:
+            value = fn()
+    except TimeLimitExceeded as exc:
+        if exc.limit is not limit:
+            raise
+        return False, None, limit
+    if limit.overran:
+        return False, None, limit
+    return True, value, limit
+
+
+def close_step(step: Step, known: dict[str, str] | None = None, *,
+               time_limit: float | None = DEFAULT_STEP_TIME_LIMIT) -> StepResult:
     """Try to close ``step`` with its named rewrite; never raises for a step that does not close.
 
     A step whose ``rule`` starts with ``"by "`` substitutes the theorems in ``step.uses``; it
     closes when each of them was shown PROVED in this run (``known`` maps ids to what was shown).
+
+    The rewrite (or ``check``) runs under a wall-clock limit of ``time_limit`` seconds
+    (:mod:`qnnsym.timelimit`; ``None`` for no limit).  A step that runs over is reported not
+    closed with the residual ``"not shown within N s"``.  Ctrl-C (:class:`KeyboardInterrupt`)
+    is never caught.
+
+    >>> import time
+    >>> slow = Step("a step that sleeps", "sleep", check=lambda: time.sleep(5) or True)
+    >>> r = close_step(slow, time_limit=0.2)
+    >>> r.closed, r.residual, r.seconds < 2
+    (False, 'not shown within 0.2 s', True)
     """
+    seconds = _time_limit_arg(time_limit)
     t0 = time.perf_counter()
+    if not isinstance(step, Step):
+        raise InvalidInput("step", "a qnnsym.theorems.Step", type(step).__name__)
     try:
         if step.rule.startswith("by ") and step.check is None:
             shown = {u: (known or {}).get(u, "not run") for u in step.uses}
@@ -210,41 +272,66 @@ def close_step(step: Step, known: dict[str, str] | None = None) -> StepResult:
             closed = bool(step.uses) and not missing
             residual = "" if closed else f"cited results not proved: {missing or 'none cited'}"
             return StepResult(step.claim, step.rule, closed, residual, time.perf_counter() - t0)
-        if step.check is not None:
-            closed = bool(step.check())
-            residual = "" if closed else "check returned False"
-        else:
-            chain = _rule_chain(step.rule)
-            if chain is None:
-                return StepResult(step.claim, step.rule, False, f"unknown rewrite {step.rule!r}", time.perf_counter() - t0)
+        if step.check is None and _rule_chain(step.rule) is None:
+            return StepResult(step.claim, step.rule, False, f"unknown rewrite {step.rule!r}", time.perf_counter() - t0)
+
+        def attempt() -> tuple[bool, str]:
+            if step.check is not None:
+                ok = bool(step.check())
+                return ok, "" if ok else "check returned False"
             expr = step.lhs - step.rhs
-            for fn in chain:
+            for fn in _rule_chain(step.rule):
                 expr = fn(expr)
-            closed = _is_zero(expr)
-            residual = "" if closed else str(expr)[:200]
+            ok = _is_zero(expr)
+            return ok, "" if ok else str(expr)[:200]
+
+        finished, value, limit = _run_limited(attempt, seconds)
+        closed, residual = value if finished else (False, _not_within(seconds, limit))
     except Exception as exc:  # a rewrite that fails leaves the step not shown
         closed, residual = False, f"{type(exc).__name__}: {exc}"
     return StepResult(step.claim, step.rule, closed, residual, time.perf_counter() - t0)
 
 
-def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_examples: int = 50,
-                   known: dict[str, str] | None = None) -> TheoremResult:
-    """Re-check ``theorem``'s claim: close its steps, compare golden values, run its numeric
-    check (``profile`` is passed through) and its property (``property_examples`` examples).
-    ``known`` maps ids of already verified theorems to what was shown (for ``"by ..."`` steps)."""
+def _golden_failure(g: Golden, seconds: float | None) -> str:
+    """``""`` when ``g.compute()`` equals ``g.expected`` within the time limit, else why not."""
     import sympy as sp
 
+    def compare() -> str:
+        value = g.compute()
+        if isinstance(value, sp.MatrixBase):
+            diff = (value - g.expected).applyfunc(sp.cancel)
+        else:
+            diff = sp.cancel(sp.sympify(value) - sp.sympify(g.expected))
+        return "" if _is_zero(diff) else f"{g.name}: got {value}, expected {g.expected}"
+
+    try:
+        finished, value, limit = _run_limited(compare, seconds)
+    except Exception as exc:
+        return f"{g.name}: {type(exc).__name__}: {exc}"
+    return value if finished else f"{g.name}: {_not_within(seconds, limit)}"
+
+
+def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_examples: int = 50,
+                   known: dict[str, str] | None = None,
+                   step_time_limit: float | None = DEFAULT_STEP_TIME_LIMIT) -> TheoremResult:
+    """Re-check ``theorem``'s claim: close its steps, compare golden values, run its numeric
+    check (``profile`` is passed through) and its property (``property_examples`` examples).
+    ``known`` maps ids of already verified theorems to what was shown (for ``"by ..."`` steps).
+
+    Each step and each golden value runs under a wall-clock limit of ``step_time_limit``
+    seconds (``None``: no limit); one that runs over is *not shown within N s*, so a
+    ``PROVED`` claim fails rather than hangs."""
+    if not isinstance(theorem, Theorem):
+        raise InvalidInput("theorem", "a qnnsym.theorems.Theorem", type(theorem).__name__)
+    if profile not in ("quick", "full"):
+        raise InvalidInput("profile", "'quick' or 'full'", repr(profile))
+    if isinstance(property_examples, bool) or not isinstance(property_examples, int) or property_examples < 1:
+        raise InvalidInput("property_examples", "a positive integer", repr(property_examples))
+    seconds = _time_limit_arg(step_time_limit)
+
     t0 = time.perf_counter()
-    steps = tuple(close_step(s, known) for s in theorem.steps)
-    golden_failures = []
-    for g in theorem.golden:
-        try:
-            value = g.compute()
-            diff = sp.cancel(sp.sympify(value) - sp.sympify(g.expected)) if not isinstance(value, sp.MatrixBase) else (value - g.expected).applyfunc(sp.cancel)
-            if not _is_zero(diff):
-                golden_failures.append(f"{g.name}: got {value}, expected {g.expected}")
-        except Exception as exc:
-            golden_failures.append(f"{g.name}: {type(exc).__name__}: {exc}")
+    steps = tuple(close_step(s, known, time_limit=seconds) for s in theorem.steps)
+    golden_failures = [f for f in (_golden_failure(g, seconds) for g in theorem.golden) if f]
     numeric = None
     error = ""
     if theorem.numeric is not None:
@@ -289,6 +376,8 @@ def discover(proofs_dir: str | None = None) -> list[Theorem]:
             if not info.name.startswith("_"):
                 modules.append(importlib.import_module(f"qnnsym.proofs.{info.name}"))
     else:
+        if not isinstance(proofs_dir, (str, Path)):
+            raise InvalidInput("proofs_dir", "a folder of proof files (str or Path) or None", type(proofs_dir).__name__)
         folder = Path(proofs_dir)
         if not folder.is_dir():
             raise InvalidInput("proofs_dir", "a folder of proof files", repr(str(proofs_dir)))
@@ -297,14 +386,25 @@ def discover(proofs_dir: str | None = None) -> list[Theorem]:
                 continue
             spec = importlib.util.spec_from_file_location(f"qnnsym_user_proofs.{path.stem}", path)
             module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            try:
+                spec.loader.exec_module(module)  # type: ignore[union-attr]
+            except Exception as exc:  # a broken user file is bad input, not a crash of qnnsym
+                raise InvalidInput("proofs_dir", f"proof files that import cleanly ({path.name} does not)",
+                                   _one_line(exc)) from exc
             modules.append(module)
     theorems = []
     for module in modules:
         build = getattr(module, "build", None)
         if build is None:
             raise InvalidInput("proofs", f"a build() function in {module.__name__}", "none")
-        thm = build()
+        if not callable(build):
+            raise InvalidInput("proofs", f"a build() function in {module.__name__}", type(build).__name__)
+        try:
+            thm = build()
+        except Exception as exc:
+            if proofs_dir is None:  # the built-in proofs must build: a failure there is a bug
+                raise
+            raise InvalidInput("proofs", f"build() in {module.__name__} returning a Theorem", _one_line(exc)) from exc
         if not isinstance(thm, Theorem):
             raise InvalidInput("proofs", f"build() in {module.__name__} returning a Theorem", type(thm).__name__)
         theorems.append(thm)
@@ -313,6 +413,11 @@ def discover(proofs_dir: str | None = None) -> list[Theorem]:
     if dup:
         raise InvalidInput("proofs", "unique theorem ids", f"duplicates {dup}")
     return theorems
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def dependency_order(theorems: list[Theorem], only: list[str] | None = None) -> list[Theorem]:
@@ -345,14 +450,28 @@ def dependency_order(theorems: list[Theorem], only: list[str] | None = None) -> 
 
 
 def verify_all(theorems: list[Theorem], *, only: list[str] | None = None, profile: str = "quick",
-               property_examples: int = 50, progress: Callable[[Theorem], None] | None = None) -> list[TheoremResult]:
-    """Verify ``theorems`` (or those in ``only`` and what they use) in dependency order."""
+               property_examples: int = 50, progress: Callable[[Theorem], None] | None = None,
+               step_time_limit: float | None = DEFAULT_STEP_TIME_LIMIT) -> list[TheoremResult]:
+    """Verify ``theorems`` (or those in ``only`` and what they use) in dependency order, each
+    symbolic step and golden value under ``step_time_limit`` seconds (see :func:`verify_theorem`)."""
+    if isinstance(theorems, (str, bytes)) or not hasattr(theorems, "__iter__"):
+        raise InvalidInput("theorems", "a list of qnnsym.theorems.Theorem", type(theorems).__name__)
+    theorems = list(theorems)
+    for i, thm in enumerate(theorems):
+        if not isinstance(thm, Theorem):
+            raise InvalidInput(f"theorems[{i}]", "a qnnsym.theorems.Theorem", type(thm).__name__)
+    if only is not None and (isinstance(only, (str, bytes)) or not all(isinstance(i, str) for i in only)):
+        raise InvalidInput("only", "a list of theorem ids (strings) or None", repr(only)[:60])
+    if progress is not None and not callable(progress):
+        raise InvalidInput("progress", "a callable or None", type(progress).__name__)
+    seconds = _time_limit_arg(step_time_limit)
     known: dict[str, str] = {}
     results = []
     for thm in dependency_order(theorems, only):
         if progress:
             progress(thm)
-        res = verify_theorem(thm, profile=profile, property_examples=property_examples, known=known)
+        res = verify_theorem(thm, profile=profile, property_examples=property_examples, known=known,
+                             step_time_limit=seconds)
         known[thm.id] = res.shown
         results.append(res)
     return results
