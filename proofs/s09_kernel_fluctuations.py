@@ -564,7 +564,7 @@ def make_numeric(exact_fn=None):
             zs += z
             rel_c.append(np.sqrt(nmean) / mean)
             rel_u.append(np.sqrt(var) / mean)
-            details.append(f"d=4 p={p} (n={x.size}): E K_ii {ex['EK']:.4f} vs {mean:.4f}±{se:.4f}; Var {ex['VarK']:.4f} vs "
+            details.append(f"d=4 p={p} (n={x.size}, seed {seed}): E K_ii {ex['EK']:.4f} vs {mean:.4f}±{se:.4f}; Var {ex['VarK']:.4f} vs "
                            f"{var:.4f}±{var_se:.4f}; layer noise {ex['layer_noise']:.4f} vs {nmean:.4f}±{nse:.4f}; "
                            f"z = {max(z):.2f}; rel. fluct. exact {np.sqrt(ex['VarK']) / ex['EK']:.4f} vs {rel_u[-1]:.4f}")
         lp = np.log(np.array(ps, dtype=float))
@@ -586,7 +586,7 @@ def make_numeric(exact_fn=None):
         var, var_se = _var_stats(x)
         z = [abs(mean - ex["EK"]) / se, abs(var - ex["VarK"]) / var_se]
         zs += z
-        details.append(f"d=4 p=10 no W_(p+1), M0 = XI (edge): E {ex['EK']:.4f} vs {mean:.4f}±{se:.4f}; Var {ex['VarK']:.4f} vs "
+        details.append(f"d=4 p=10 no W_(p+1), M0 = XI (edge) (n={x.size}, seed {seed}): E {ex['EK']:.4f} vs {mean:.4f}±{se:.4f}; Var {ex['VarK']:.4f} vs "
                        f"{var:.4f}±{var_se:.4f}; z = {max(z):.2f}")
         # no final unitary, diagonal M0 (edge = 0: p − 1 bulk layers)
         seed = 9250
@@ -598,7 +598,7 @@ def make_numeric(exact_fn=None):
         var, var_se = _var_stats(x)
         z = [abs(mean - ex["EK"]) / se, abs(var - ex["VarK"]) / var_se]
         zs += z
-        details.append(f"d=4 p=10 no W_(p+1), M0 = ZI (dead last layer): Var {ex['VarK']:.4f} vs {var:.4f}±{var_se:.4f}; z = {max(z):.2f}")
+        details.append(f"d=4 p=10 no W_(p+1), M0 = ZI (dead last layer) (n={x.size}, seed {seed}): Var {ex['VarK']:.4f} vs {var:.4f}±{var_se:.4f}; z = {max(z):.2f}")
         # d = 2 (t = 4 > d)
         seed = 9300
         seeds.append(seed)
@@ -609,7 +609,7 @@ def make_numeric(exact_fn=None):
         var, var_se = _var_stats(x)
         z = [abs(mean - ex["EK"]) / se, abs(var - ex["VarK"]) / var_se]
         zs += z
-        details.append(f"d=2 p=10: Var {ex['VarK']:.4f} vs {var:.4f}±{var_se:.4f}; z = {max(z):.2f}")
+        details.append(f"d=2 p=10 (n={x.size}, seed {seed}): Var {ex['VarK']:.4f} vs {var:.4f}±{var_se:.4f}; z = {max(z):.2f}")
         # entry covariances, two orthonormal inputs
         seed = 9400
         seeds.append(seed)
@@ -620,7 +620,7 @@ def make_numeric(exact_fn=None):
         for name, (val, s) in {"Cov(K00,K11)": _cov_stats(k00, k11), "Var(K01)": _var_stats(k01),
                                "Cov(K00,K01)": _cov_stats(k00, k01)}.items():
             cz.append(abs(val - ex[name]) / s)
-            details.append(f"d=4 p=10 {name}: {ex[name]:.4f} vs {val:.4f}±{s:.4f}")
+            details.append(f"d=4 p=10 {name} (n={k00.size}, seed {seed}): {ex[name]:.4f} vs {val:.4f}±{s:.4f}")
         m01, s01 = float(k01.mean()), float(k01.std(ddof=1) / np.sqrt(k01.size))
         cz.append(abs(m01 - ex["EK01"]) / s01)
         zs += cz

@@ -3,9 +3,12 @@
 The numeric side is always computed independently (numba adjoint sweeps, Monte Carlo over
 Haar samples), never from the symbolic result; the symbolic side is evaluated from its exact
 expression.  A float64 comparison that lands near its tolerance (within a factor
-:data:`ARBITRATION_BAND` of it) is arbitrated: the symbolic side is re-evaluated with mpmath at
+:data:`ARBITRATION_BAND` of it), or whose tolerance is within that factor of the float64
+resolution ``eps * |value|`` of the values compared, is arbitrated: the symbolic side is re-evaluated with mpmath at
 :data:`ARBITRATION_DIGITS` digits, so a pass or a fail is never decided inside the round-off of
-the symbolic evaluation itself.
+the symbolic evaluation itself.  The arbitrated difference is taken at that precision too
+(the float64 numeric value is an exact binary number), so even a tolerance below the float64
+spacing of the values is decided correctly.
 
 >>> from qnnsym.check import compare_expressions
 >>> import sympy as sp
@@ -55,15 +58,22 @@ class Agreement:
     measure: str = "abs error"
 
 
-def _high_precision(exprs, variables, point) -> np.ndarray:
+def _high_precision_error(exprs, variables, point, numeric) -> float:
+    """``max |expr(point) - numeric|`` with the expressions evaluated and the differences taken at
+    :data:`ARBITRATION_DIGITS` digits (the float64 inputs and numeric values are exact binary
+    numbers, so only the final rounding of the difference to float64 remains)."""
+    import mpmath
     import sympy as sp
 
     subs = {v: sp.Float(repr(float(x)), ARBITRATION_DIGITS) for v, x in zip(variables, point)}
-    vals = []
-    for e in exprs:
-        z = complex(sp.N(sp.sympify(e).subs(subs), ARBITRATION_DIGITS))
-        vals.append(z)
-    return np.array(vals)
+    worst = mpmath.mpf(0)
+    with mpmath.workdps(ARBITRATION_DIGITS):
+        for e, num in zip(exprs, numeric):
+            exact = sp.N(sp.sympify(e).subs(subs), ARBITRATION_DIGITS)
+            re, im = (mpmath.mpf(str(sp.re(exact))), mpmath.mpf(str(sp.im(exact))))
+            diff = mpmath.hypot(re - mpmath.mpf(float(num.real)), im - mpmath.mpf(float(num.imag)))
+            worst = max(worst, diff)
+    return float(worst)
 
 
 def compare_expressions(
@@ -86,9 +96,11 @@ def compare_expressions(
         sym = np.array(f(*point), dtype=np.complex128).ravel()
         num = np.asarray(num, dtype=np.complex128).ravel()
         err = float(np.max(np.abs(sym - num))) if num.size else 0.0
-        if tolerance / ARBITRATION_BAND <= err <= tolerance * ARBITRATION_BAND:
-            exact = _high_precision(flat, variables, point)
-            err = float(np.max(np.abs(exact - num)))
+        # float64 resolves differences only down to ~eps * |value|: below that, even err = 0 decides nothing
+        resolution = tol.EPS * float(max(np.max(np.abs(sym)), np.max(np.abs(num)))) if num.size else 0.0
+        near = tolerance / ARBITRATION_BAND <= err or tolerance <= ARBITRATION_BAND * resolution
+        if near and err <= tolerance * ARBITRATION_BAND:
+            err = _high_precision_error(flat, variables, point, num)
             arbitrated = True
         worst = max(worst, err)
     return Agreement(name, worst, tolerance, bool(worst <= tolerance), arbitrated,
@@ -163,7 +175,7 @@ def _wg_mc() -> Agreement:
                            d=d, n_samples=40000, seed=seed)
         z = np.max(res.z_score([exact4, exact_mix]))
         worst = max(worst, float(z))
-        parts.append(f"d={d}: z={z:.2f}")
+        parts.append(f"d={d}: {res.summary(exact=[exact4, exact_mix])}")
     return Agreement("weingarten-vs-monte-carlo", worst, tol.MONTE_CARLO_Z, worst <= tol.MONTE_CARLO_Z, False,
                      "z-score, n=40000, seeds 21-23; " + "; ".join(parts), "z-score")
 
@@ -194,7 +206,7 @@ def _alpha_beta_mc() -> Agreement:
         res = haar_average(f, d=d, n_samples=40000, seed=seed)
         z = float(res.z_score(exact.real))
         worst = max(worst, z)
-        parts.append(f"d={d}: {res.mean:.4f}±{res.stderr:.1e} vs {exact.real:.4f}")
+        parts.append(f"d={d}: {res.summary(exact=exact.real)}")
     return Agreement("haar-second-moments", worst, tol.MONTE_CARLO_Z, worst <= tol.MONTE_CARLO_Z, False,
                      "z-score, n=40000; " + "; ".join(parts), "z-score")
 

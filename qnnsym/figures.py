@@ -120,8 +120,12 @@ def summary_lines(res: ExperimentResult) -> list[str]:
         return [f"E1: tail {f['kind']}, L ~ t^-{f['exponent']:.3f} (slope {s['tail_slope']:.3f}); "
                 f"min L/bound = {s['min_ratio_to_bound']:.3g}; frozen-kernel L(T) = {s['frozen_L_final']:.2e} vs QNN {s['L_final']:.2e}"]
     if res.name == "E2":
-        errs = ", ".join(f"p={p}: {e:.3g}" for p, e in s["sup_error"].items())
-        return [f"E2: sup|r_QNN - r_asym| {errs}; slope vs p {s['sup_error_slope_vs_p']:.2f}"]
+        se = s.get("sup_error_stderr", {})  # standard error of the seed mean (absent in older records)
+        errs = ", ".join(f"p={p}: {e:.3g}" + (f"±{se[p]:.1g}" if se.get(p) == se.get(p) and p in se else "")
+                         for p, e in s["sup_error"].items())
+        n = len(res.params.get("seeds", []))
+        return [f"E2: sup|r_QNN - r_asym| (mean ± standard error over {n} seeds) {errs}; "
+                f"slope vs p {s['sup_error_slope_vs_p']:.2f}"]
     if res.name == "E3":
         out = []
         for g, e in s["by_gamma"].items():

@@ -185,7 +185,8 @@ def e2_asymptotic(*, d: int = 8, ps: tuple[int, ...] = (64, 256, 1024), m: int =
     :math:`e_p = \sup_{t \le T}\max_i |r^{QNN}_i(t) - r^{asym}_i(t)|`, averaged over the seeds
     (one seed fluctuates by a factor ~2 at small ``p``).  Curves: ``"loss"`` and ``"loss_flow"``
     for the first seed, ``"residual_error"`` against ``t`` (first seed), ``"sup_error"`` (the
-    seed mean) against ``p``.  Summary: ``sup_error`` per ``p`` and the exponent of
+    seed mean) against ``p``.  Summary: ``sup_error`` per ``p`` with its standard error over the
+    seeds (``sup_error_stderr``) and the exponent of
     ``sup_error ~ p^slope``.
     """
     import time
@@ -197,7 +198,7 @@ def e2_asymptotic(*, d: int = 8, ps: tuple[int, ...] = (64, 256, 1024), m: int =
               "seeds": seeds, "method": "gradient_flow (rk4) vs asymptotic_flow (rk4)",
               "per_seed": {str(s): _seeds(s, ps) for s in seeds}}
     res = ExperimentResult("E2", params)
-    sups, sups_all = [], []
+    sups, sups_se, sups_all = [], [], []  # seed mean, its standard error (nan for one seed), per seed
     every = max(1, int(round(t_final / dt)) // n_records)
     for p in ps:
         _say(progress, f"E2: p={p} x {n_seeds} seeds (d={d}, m={m}, c={c}, T={t_final})")
@@ -214,11 +215,13 @@ def e2_asymptotic(*, d: int = 8, ps: tuple[int, ...] = (64, 256, 1024), m: int =
                                Curve("loss_flow", f"flow, M(0) of p={p}", fl.times, fl.loss),
                                Curve("residual_error", f"p={p}", tr.times, err)]
         sups.append(float(np.mean(errs)))
+        sups_se.append(float(np.std(errs, ddof=1) / np.sqrt(len(errs))) if len(errs) > 1 else float("nan"))
         sups_all.append(errs)
     res.curves.append(Curve("sup_error", f"mean over {n_seeds} seeds of sup_t max_i |r_QNN − r_asym|",
                             np.array(ps, float), np.array(sups)))
     slope = float(np.polyfit(np.log(ps), np.log(sups), 1)[0]) if len(ps) > 1 else float("nan")
-    res.summary = {"sup_error": dict(zip(map(str, ps), sups)), "sup_error_per_seed": dict(zip(map(str, ps), sups_all)),
+    res.summary = {"sup_error": dict(zip(map(str, ps), sups)), "sup_error_stderr": dict(zip(map(str, ps), sups_se)),
+                   "sup_error_per_seed": dict(zip(map(str, ps), sups_all)),
                    "sup_error_slope_vs_p": slope, "decreasing": bool(np.all(np.diff(sups) < 0))}
     res.seconds = time.perf_counter() - t0
     return res

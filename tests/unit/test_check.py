@@ -52,3 +52,43 @@ def test_a_wrong_weingarten_value_is_rejected(monkeypatch):
 
 def test_band_constant_is_sane():
     assert ARBITRATION_BAND > 1
+
+
+def test_tolerance_below_float64_resolution_is_arbitrated():
+    # 1 + x^2 at x = 2^-30 is 1 + 2^-60 exactly; in float64 it rounds to 1.0, so against the numeric
+    # value 1.0 the float64 error is 0 -- which says nothing when the tolerance (5e-19 or 1e-18) is
+    # below the spacing of floats near 1 (2.2e-16).  Arbitration decides both ways at 50 digits.
+    point, true_diff = [[2.0**-30]], 2.0**-60
+    fails = compare_expressions("resolution", sp.Matrix([1 + x**2]), (x,), point, [[1.0]], tolerance=5e-19)
+    passes = compare_expressions("resolution", sp.Matrix([1 + x**2]), (x,), point, [[1.0]], tolerance=1e-18)
+    assert fails.arbitrated and not fails.passed and abs(fails.max_error - true_diff) < 1e-30
+    assert passes.arbitrated and passes.passed
+
+
+def test_complex_values_are_arbitrated_in_both_parts():
+    # exp(i x) - 1 at x = 1e-9: real part -x^2/2 ~ -5e-19 (float64 gives cos(x) - 1 = 0, an error of
+    # 5e-19, inside the band of the tolerance 2e-18), imaginary part sin(x) ~ 1e-9
+    exact = complex(-5e-19, 1e-9 - 1e-27 / 6)
+    expr = sp.Matrix([sp.exp(sp.I * x) - 1])
+    ok = compare_expressions("phase", expr, (x,), [[1e-9]], [[exact]], tolerance=2e-18)
+    bad = compare_expressions("phase", expr, (x,), [[1e-9]], [[exact + 1e-17j]], tolerance=2e-18)
+    assert ok.arbitrated and ok.passed and ok.max_error < 1e-24
+    assert bad.arbitrated and not bad.passed and abs(bad.max_error - 1e-17) < 1e-24
+
+
+def test_s1_symbolic_jacobian_comparison_is_arbitrated():
+    """Theorem S1's symbolic-vs-adjoint comparison goes through compare_expressions: a numeric Jacobian
+    off by a fraction of the tolerance, inside the band, is re-decided at 50 digits both ways."""
+    from qnnsym.model import AngleEncoding, hardware_efficient_ansatz
+    from qnnsym.numeric import jacobian
+    from qnnsym.proofs.s01_gradient_formula import _symbolic_agreement
+    from qnnsym.tolerances import PARAMETER_SHIFT_ATOL
+
+    model = hardware_efficient_ansatz(2, 1)
+    data = AngleEncoding(2).dataset(np.array([[0.3, 1.1]]), [0.5])
+    theta = np.array([0.1, -0.7, 1.3, 0.4])
+    J = jacobian(model, data, theta)
+    near = _symbolic_agreement("near", model, data, theta, J + 0.5 * PARAMETER_SHIFT_ATOL, PARAMETER_SHIFT_ATOL)
+    over = _symbolic_agreement("over", model, data, theta, J + 2.0 * PARAMETER_SHIFT_ATOL, PARAMETER_SHIFT_ATOL)
+    assert near.arbitrated and near.passed and abs(near.max_error - 0.5 * PARAMETER_SHIFT_ATOL) < 1e-14
+    assert over.arbitrated and not over.passed
