@@ -28,9 +28,21 @@ from __future__ import annotations
 import numpy as np
 
 from . import validate
-from .errors import InvalidInput
+from .errors import InvalidInput, TooLarge
 
-__all__ = ["as_rng", "haar_unitaries", "haar_states", "random_density_matrices", "orthonormal_states"]
+__all__ = ["SAMPLING_MAX_BYTES", "as_rng", "haar_unitaries", "haar_states", "random_density_matrices", "orthonormal_states"]
+
+#: Working memory one call may allocate (a batch of Haar unitaries needs 32 bytes per entry:
+#: the real and imaginary Gaussians and the complex result).  Larger requests raise TooLarge.
+SAMPLING_MAX_BYTES = 4 * 2**30
+
+
+def _check_size(what: str, n: int, entries: int, bytes_per_entry: int) -> None:
+    need = n * entries * bytes_per_entry
+    if need > SAMPLING_MAX_BYTES:
+        raise TooLarge("n", f"{what} within SAMPLING_MAX_BYTES = {SAMPLING_MAX_BYTES} bytes",
+                       f"n = {n} ({need:.3g} bytes); draw them in batches from one rng (e.g. a loop over "
+                       f"haar_unitaries(d, b, rng=rng)), or use qnnsym.numeric.haar_average, which batches")
 
 
 def as_rng(seed: int | np.random.Generator | None = None, rng: np.random.Generator | None = None) -> np.random.Generator:
@@ -56,6 +68,7 @@ def haar_unitaries(d: int, n: int, seed: int | None = None, *, rng: np.random.Ge
     """``n`` i.i.d. Haar-random unitaries on U(d), shape ``(n, d, d)``."""
     d = validate.positive_int("d", d)
     n = validate.positive_int("n", n)
+    _check_size(f"n d^2 = n x {d * d} entries at 32 bytes", n, d * d, 32)
     gen = as_rng(seed, rng)
     from .numeric._qr import haar_from_ginibre  # numba kernel, compiled on first use
 
@@ -89,6 +102,7 @@ def random_density_matrices(
     d = validate.positive_int("d", d)
     n = validate.positive_int("n", n)
     rank = d if rank is None else validate.positive_int("rank", rank, maximum=d)
+    _check_size(f"n d^2 = n x {d * d} complex entries (x3 while forming G G^dag)", n, d * d, 48)
     g = _ginibre(as_rng(seed, rng), (n, d, rank))
     rho = g @ g.conj().transpose(0, 2, 1)
     tr = np.trace(rho, axis1=1, axis2=2).real
