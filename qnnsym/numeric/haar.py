@@ -22,10 +22,13 @@ from typing import Callable
 import numpy as np
 
 from .. import validate
-from ..errors import InvalidInput
-from ..sampling import as_rng, haar_states, haar_unitaries, orthonormal_states, random_density_matrices
+from ..errors import InvalidInput, TooLarge
+from ..sampling import SAMPLING_MAX_BYTES, as_rng, haar_states, haar_unitaries, orthonormal_states, random_density_matrices
 
-__all__ = ["MonteCarloResult", "haar_average", "haar_unitaries", "haar_states", "orthonormal_states", "random_density_matrices"]
+#: Most samples one :func:`haar_average` call draws (about 10 minutes at d = 4).
+MAX_SAMPLES = 10**9
+
+__all__ = ["MAX_SAMPLES", "MonteCarloResult", "haar_average", "haar_unitaries", "haar_states", "orthonormal_states", "random_density_matrices"]
 
 
 @dataclass(frozen=True)
@@ -79,19 +82,31 @@ def haar_average(
     ``f`` is vectorised: it maps a batch ``(b, d, d)`` of unitaries to ``(b,)`` or ``(b, ...)``
     real or complex values.  Returns the mean and its standard error (per component; for
     complex values real and imaginary parts have separate standard errors, reported as
-    ``stderr_re + 1j * stderr_im``).
+    ``stderr_re + 1j * stderr_im``).  An exception raised by ``f`` itself propagates unchanged.
     """
+    if not callable(f):
+        raise InvalidInput("f", "a vectorised function of a (b, d, d) batch of unitaries", validate.describe(f))
     d = validate.positive_int("d", d)
     n_samples = validate.positive_int("n_samples", n_samples)
     if n_samples < 2:
         raise InvalidInput("n_samples", "at least 2 samples (a standard error needs two)", str(n_samples))
+    if n_samples > MAX_SAMPLES:
+        raise TooLarge("n_samples", f"at most MAX_SAMPLES = {MAX_SAMPLES} samples per call",
+                       f"{n_samples}; the standard error falls like 1/sqrt(n), so average independent calls "
+                       "with different seeds if more is really needed")
     batch_size = validate.positive_int("batch_size", batch_size)
+    need = min(batch_size, n_samples) * d * d * 32
+    if need > SAMPLING_MAX_BYTES:
+        raise TooLarge("batch_size", f"batches of at most SAMPLING_MAX_BYTES = {SAMPLING_MAX_BYTES} bytes (32 per entry)",
+                       f"{batch_size} unitaries of dimension {d} ({need:.3g} bytes); pass a smaller batch_size")
     gen = as_rng(seed, rng)
     total = total_sq_re = total_sq_im = None
     done = 0
     while done < n_samples:
         b = min(batch_size, n_samples - done)
         vals = np.asarray(f(haar_unitaries(d, b, rng=gen)))
+        if vals.dtype.kind not in "biufc":
+            raise InvalidInput("f", "real or complex numbers", f"values of dtype {vals.dtype}")
         if vals.shape[:1] != (b,):
             raise InvalidInput("f", f"a vectorised function returning one value per unitary (leading axis {b})", f"shape {vals.shape}")
         if not np.all(np.isfinite(vals)):
