@@ -19,9 +19,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def _workloads():
-    from . import w1_gradient, w3_dense_step
+    from . import w1_gradient, w2_kernel, w3_dense_step, w3_training, w4_haar, w5_flow, w6_weingarten
 
-    return {w.key: w for w in (w1_gradient.WORKLOAD, w3_dense_step.WORKLOAD)}
+    mods = (w1_gradient, w2_kernel, w3_dense_step, w3_training, w4_haar, w5_flow, w6_weingarten)
+    return {m.WORKLOAD.key: m.WORKLOAD for m in mods}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,7 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--min-sample-ms", type=float, default=None, help="shortest sample (default 20 ms, quick 10 ms)")
     ap.add_argument("--atol", type=float, default=1e-9, help="agreement tolerance (absolute) before timing")
     ap.add_argument("--output", type=Path, default=HERE / "RESULTS.md", help="Markdown report (default benchmarks/RESULTS.md)")
-    ap.add_argument("--json", type=Path, default=None, help="also write the raw samples as JSON")
+    ap.add_argument("--json", type=Path, default=None,
+                    help="JSON with every sample (default: results.json next to the Markdown report)")
+    ap.add_argument("--no-limits", action="store_true", help="skip measuring the machine's flop/bandwidth limits (~10 s)")
     return ap
 
 
@@ -58,6 +61,12 @@ def main(argv: list[str] | None = None) -> int:
 
     started = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
     machine = machine_info()
+    limits = None
+    if not args.no_limits:
+        from .limits import measure_limits
+
+        log("measuring the machine's limits (complex matmul peak, triad bandwidth)")
+        limits = measure_limits(quick=args.quick)
     t_run = time.perf_counter()
     results: list[WorkloadResult] = []
     for key in keys:
@@ -70,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
                 size = type(size)(size.label, size.params, max(1, round(size.rounds * args.rounds_scale)))
             log(f"  {size.label}  ({size.rounds} rounds)")
             t0 = time.perf_counter()
-            outcomes = measure(w.contenders(size), size.rounds, atol=args.atol, min_sample_s=min_sample_s, log=log)
+            outcomes = measure(w.contenders(size), size.rounds, atol=args.atol if w.atol is None else w.atol, min_sample_s=min_sample_s, log=log)
             for o in outcomes:
                 if not o.timed:
                     log(f"    {o.name:<28} {o.status}: {o.reason}")
@@ -91,12 +100,14 @@ def main(argv: list[str] | None = None) -> int:
         versions=versions(),
         threads=_threads.thread_report(),
         workloads=results,
+        limits=limits,
+        figures=args.output.parent / "figures",
     )
     write_markdown(run, args.output)
     log(f"wrote {args.output}")
-    if args.json is not None:
-        write_json(run, args.json)
-        log(f"wrote {args.json}")
+    json_path = args.json if args.json is not None else args.output.with_name("results.json")
+    write_json(run, json_path)
+    log(f"wrote {json_path}")
     for row in target_rows(run):
         log("target " + " | ".join(row))
     return 0

@@ -10,7 +10,9 @@ import sys
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__all__ = ["machine_info", "versions", "command_line", "git_revision"]
+__all__ = ["machine_info", "versions", "command_line", "git_revision", "measure_limits", "peak_flops", "bandwidth"]
+
+from .limits import bandwidth, measure_limits, peak_flops  # the measured peak and bandwidth (see limits.py)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -69,7 +71,9 @@ def versions() -> dict[str, str]:
 
     out = {"python": platform.python_version() + f" ({sys.executable})", "numpy": numpy.__version__}
     for label, dist in (("numba", "numba"), ("scipy", "scipy"), ("llvmlite", "llvmlite"), ("qnnsym", "qnnsym"),
-                        ("torch", "torch"), ("pennylane", "pennylane"), ("pennylane-lightning", "pennylane_lightning")):
+                        ("sympy", "sympy"), ("torch", "torch"), ("pennylane", "pennylane"),
+                        ("pennylane-lightning", "pennylane_lightning"), ("jax", "jax"), ("jaxlib", "jaxlib"),
+                        ("qulacs", "qulacs"), ("haarpy", "haarpy"), ("matplotlib", "matplotlib")):
         out[label] = _dist(dist) or "not installed"
     try:
         cfg = numpy.show_config(mode="dicts")

@@ -11,7 +11,7 @@ from typing import Any
 from .timing import Outcome
 from .workload import Size, Workload
 
-__all__ = ["SizeResult", "WorkloadResult", "RunResult", "ratio", "write_markdown", "write_json", "target_rows"]
+__all__ = ["SizeResult", "WorkloadResult", "RunResult", "ratio", "write_markdown", "write_json", "target_rows", "bound_target_rows"]
 
 
 @dataclass
@@ -39,6 +39,8 @@ class RunResult:
     versions: dict[str, str]
     threads: dict[str, str]
     workloads: list[WorkloadResult]
+    limits: dict | None = None  # benchmarks.limits.measure_limits()
+    figures: Path | None = None  # where the growth plots go
 
 
 def ratio(outcomes: list[Outcome], out: Outcome) -> float:
@@ -77,6 +79,31 @@ def _err(out: Outcome) -> str:
     return f"{out.agreement:.1e}"
 
 
+def _mb(x: float) -> str:
+    if not math.isfinite(x):
+        return "—"
+    v = x / 2**20
+    return f"{v:.1f}" if v >= 1 else f"{v:.2f}"
+
+
+def bound_target_rows(run: RunResult) -> list[tuple[str, str, str, str, str, str]]:
+    from .analysis import BOUND_TARGETS, roofline_rows
+
+    rows = []
+    roof = roofline_rows(run, run.limits)
+    for key, prefix, factor in BOUND_TARGETS:
+        if not any(wr.workload.key == key for wr in run.workloads):
+            continue
+        hits = [r for r in roof if r["workload"] == key and r["size"].startswith(prefix)]
+        if not hits:
+            rows.append((key, prefix, "qnnsym vs the bound", f"≤ {factor:g}× bound", "—", "not measured in this run"))
+            continue
+        r = hits[0]
+        rows.append((key, r["size"], f"qnnsym vs the {r['nearest']} bound", f"≤ {factor:g}× bound", f"{r['fraction']:.2f}× bound",
+                     "**met**" if r["fraction"] <= factor else "**missed**"))
+    return rows
+
+
 def target_rows(run: RunResult) -> list[tuple[str, str, str, str, str, str]]:
     rows = []
     for wr in run.workloads:
@@ -92,7 +119,7 @@ def target_rows(run: RunResult) -> list[tuple[str, str, str, str, str, str]]:
                     measured = _ratio(r)
                     verdict = "**met**" if r >= t.factor else "**missed**"
             rows.append((wr.workload.key, t.size_label, f"qnnsym vs {t.contender}", f"≥ {t.factor:g}×", measured, verdict))
-    return rows
+    return rows + bound_target_rows(run)
 
 
 def write_markdown(run: RunResult, path: Path) -> None:
@@ -124,8 +151,12 @@ def write_markdown(run: RunResult, path: Path) -> None:
         add("")
         add(w.description)
         add("")
-        add("| size | rounds | contender | median ms | min ms | max ms | ratio | agreement (max abs diff) | first call ms | calls/sample |")
-        add("|---|---|---|---|---|---|---|---|---|---|")
+        if w.atol is not None:
+            add(f"Agreement tolerance for {w.key}: {w.atol:.0e} ({w.atol_reason}).")
+            add("")
+        add("| size | rounds | contender | median ms | min ms | max ms | ratio | agreement (max abs diff) | first call ms "
+            "| calls/sample | peak Python MiB | RSS growth, first call MiB |")
+        add("|---|---|---|---|---|---|---|---|---|---|---|---|")
         notes: dict[tuple[str, str, str], list[str]] = {}
         for sr in wr.sizes:
             for i, out in enumerate(sr.outcomes):
@@ -133,9 +164,9 @@ def write_markdown(run: RunResult, path: Path) -> None:
                 rounds_cell = str(sr.size.rounds) if i == 0 else ""
                 if out.timed:
                     cells = [_ms(out.median), _ms(out.min), _ms(out.max), _ratio(ratio(sr.outcomes, out)), _err(out),
-                             _ms(out.first_call_s), str(out.inner)]
+                             _ms(out.first_call_s), str(out.inner), _mb(out.peak_py_bytes), _mb(out.peak_rss_bytes)]
                 else:
-                    cells = [f"*{out.status}*", "", "", "—", _err(out), _ms(out.first_call_s), ""]
+                    cells = [f"*{out.status}*", "", "", "—", _err(out), _ms(out.first_call_s), "", "", ""]
                     notes.setdefault((out.name, out.status, out.reason), []).append(sr.size.label)
                 add("| " + " | ".join([size_cell, rounds_cell, out.name] + cells) + " |")
         add("")
@@ -148,8 +179,20 @@ def write_markdown(run: RunResult, path: Path) -> None:
             for (name, status, reason), labels in notes.items():
                 add(f"- **{name}** {status}: {reason} ({'; '.join(labels)})")
             add("")
+        steps = [sr for sr in wr.sizes if "steps" in sr.size.params]
+        if steps:
+            add("Per step (median / steps):")
+            add("")
+            add("| size | " + " | ".join(o.name for o in steps[0].outcomes) + " |")
+            add("|---" * (1 + len(steps[0].outcomes)) + "|")
+            for sr in steps:
+                k = sr.size.params["steps"]
+                add(f"| {sr.size.label} | " + " | ".join(_ms(o.median / k) + " ms" if o.timed else "—" for o in sr.outcomes) + " |")
+            add("")
         add(f"Time spent on {w.key}: {sum(s.seconds for s in wr.sizes):.0f} s.")
         add("")
+    _growth_section(run, path, add)
+    _roofline_section(run, add)
     analysis = Path(__file__).with_name("ANALYSIS.md")
     if analysis.exists():  # the hand-written reasons for any missed target travel with the numbers
         L.extend(analysis.read_text().rstrip("\n").splitlines())
@@ -158,6 +201,12 @@ def write_markdown(run: RunResult, path: Path) -> None:
     add("")
     for k, v in run.machine.items():
         add(f"- {k}: {v}")
+    if run.limits:
+        lim = run.limits
+        add(f"- measured peak, complex128 matmul (numpy BLAS, 512 x 512, one thread): {lim['peak_flops'] / 1e9:.1f} GFLOP/s")
+        add("- measured triad bandwidth (numba, a = b + s c, one thread, 24 bytes per element) by footprint of the three arrays: "
+            + ", ".join(f"{_mb(float(f))} MiB: {v / 1e9:.1f} GB/s" for f, v in lim["bandwidth"].items()))
+        add(f"- numpy copy bandwidth at the largest footprint: {lim['copy_bandwidth_largest'] / 1e9:.1f} GB/s")
     add("")
     add("## Versions")
     add("")
@@ -184,6 +233,23 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
+def _roof_json(run: RunResult):
+    from .analysis import roofline_rows
+
+    return roofline_rows(run, run.limits)
+
+
+def _growth_json(run: RunResult):
+    from .analysis import growth_tables
+
+    out = []
+    for rec in growth_tables(run, None):
+        out.append({"workload": rec["workload"], "x": rec["x"], "fixed": rec["fixed"],
+                    "series": {k: [list(p) for p in v] for k, v in rec["series"].items()},
+                    "exponents": {k: {"b": f[0], "stderr": f[1], "points": f[2]} for k, f in rec["fits"].items()}})
+    return out
+
+
 def write_json(run: RunResult, path: Path) -> None:
     doc = {
         "command": run.command,
@@ -196,10 +262,14 @@ def write_json(run: RunResult, path: Path) -> None:
         "versions": run.versions,
         "threads": run.threads,
         "targets": [dict(zip(("workload", "size", "comparison", "target", "measured", "verdict"), r)) for r in target_rows(run)],
+        "limits": run.limits,
+        "roofline": _roof_json(run),
+        "growth": _growth_json(run),
         "workloads": [
             {
                 "key": wr.workload.key,
                 "title": wr.workload.title,
+                "atol": wr.workload.atol if wr.workload.atol is not None else run.atol,
                 "sizes": [
                     {
                         "label": sr.size.label,
@@ -215,3 +285,62 @@ def write_json(run: RunResult, path: Path) -> None:
         ],
     }
     path.write_text(json.dumps(_jsonable(doc), indent=1))
+
+
+def _growth_section(run: RunResult, path: Path, add) -> None:
+    from .analysis import growth_tables
+
+    recs = growth_tables(run, run.figures)
+    if not recs:
+        return
+    add("## Cost growth")
+    add("")
+    add("Median time per call against one size parameter with the others fixed; the exponent b of "
+        "t ∝ x^b is a least-squares fit of log t on log x, ± its standard error (— with two points).")
+    add("")
+    for rec in recs:
+        add(f"### {rec['workload']}: time vs {rec['x']} ({rec['fixed_text']})")
+        add("")
+        xs = sorted({x for pts in rec["series"].values() for x, _ in pts})
+        if not xs:
+            add("No sizes of this run hold these parameters.")
+            add("")
+            continue
+        add(f"| contender | " + " | ".join(f"{rec['x']} = {x:g}" for x in xs) + " | exponent b |")
+        add("|---" * (len(xs) + 2) + "|")
+        for name, pts in rec["series"].items():
+            t = dict(pts)
+            fit = rec["fits"].get(name)
+            ftxt = "—" if fit is None else (f"{fit[0]:.2f}" + ("" if not math.isfinite(fit[1]) else f" ± {fit[1]:.2f}"))
+            add(f"| {name} | " + " | ".join(_ms(t[x]) + " ms" if x in t else "—" for x in xs) + f" | {ftxt} |")
+        add("")
+        if rec["plot"]:
+            try:
+                rel = Path(rec["plot"]).resolve().relative_to(path.resolve().parent)
+            except ValueError:
+                rel = Path(rec["plot"])
+            add(f"![{rec['workload']} vs {rec['x']}]({rel.as_posix()})")
+            add("")
+
+
+def _roofline_section(run: RunResult, add) -> None:
+    from .analysis import roofline_rows
+
+    rows = roofline_rows(run, run.limits)
+    if not rows:
+        return
+    add("## The limit: qnnsym against this machine's bounds")
+    add("")
+    add("Flops and bytes per call are counted from qnnsym's kernel code paths (`benchmarks/roofline.py` states the "
+        "counts); the flop bound is flops / measured complex matmul peak, the memory bound is bytes / measured triad "
+        "bandwidth at the smallest footprint that holds the working set. *bound* = the larger of the two (the nearest "
+        "one); *× bound* = qnnsym median / bound (1.0 = at the limit).")
+    add("")
+    add("| workload | size | GFLOP | MB moved | working set MiB | bandwidth used GB/s | flop bound ms | memory bound ms "
+        "| nearest | qnnsym ms | × bound |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        add(f"| {r['workload']} | {r['size']} | {r['flops'] / 1e9:.3g} | {r['bytes'] / 1e6:.3g} | {_mb(r['working_set'])} | "
+            f"{r['bandwidth'] / 1e9:.1f} | {_ms(r['t_flop'])} | {_ms(r['t_byte'])} | {r['nearest']} | {_ms(r['qnnsym'])} | "
+            f"{r['fraction']:.2f}× |")
+    add("")

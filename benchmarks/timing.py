@@ -18,6 +18,15 @@ For one problem size the contenders are measured like this:
    The garbage collector is off inside a sample.
 
 The statistics are the median, min and max over the rounds of the per-call time.
+
+6. **memory** — the first call (step 2) runs with the process's peak resident set size
+   reset (``echo 5 > /proc/self/clear_refs``), so ``VmHWM - VmRSS(before)`` is the growth of
+   resident memory during that first call: every allocator, native ones (torch, XLA, C++)
+   included, and one-time costs such as JIT compilation; memory the allocator already holds
+   from earlier contenders is reused without growing the RSS, so small sizes read 0.  After
+   the rounds, one more call runs under :mod:`tracemalloc`: the peak of Python-tracked
+   allocations (Python objects and numpy buffers; torch, XLA and C++ allocate outside it).
+   Neither call enters the statistics.
 """
 
 from __future__ import annotations
@@ -48,6 +57,8 @@ class Prepared:
 
     run: Callable[[], Any]
     check: Callable[[], np.ndarray] | None = None
+    #: optional exact result (e.g. a list of sympy Rationals) compared with the baseline's by ``==``
+    exact: Callable[[], Any] | None = None
 
 
 @dataclass
@@ -68,6 +79,8 @@ class Outcome:
     inner: int = 0
     samples: list[float] = field(default_factory=list)  # seconds per call, one per round
     note: str = ""
+    peak_py_bytes: float = math.nan  # tracemalloc peak during one call
+    peak_rss_bytes: float = math.nan  # VmHWM - VmRSS(before) during the first call (Linux only)
 
     @property
     def timed(self) -> bool:
@@ -99,6 +112,8 @@ class Outcome:
             "min_s": self.min,
             "max_s": self.max,
             "samples_s": list(self.samples),
+            "peak_py_bytes": self.peak_py_bytes,
+            "peak_rss_bytes": self.peak_rss_bytes,
         }
 
 
@@ -120,6 +135,44 @@ def _one_sample(run: Callable[[], Any], inner: int) -> float:
             gc.enable()
 
 
+def _status_kb(key: str) -> int | None:
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _peak_rss_growth(run: Callable[[], Any]) -> float:
+    """Growth of resident memory during one call of ``run`` (bytes), or NaN where unsupported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # reset VmHWM to the current VmRSS
+    except OSError:
+        return math.nan
+    before = _status_kb("VmRSS")
+    run()
+    peak = _status_kb("VmHWM")
+    if before is None or peak is None:
+        return math.nan
+    return float(max(peak - before, 0) * 1024)
+
+
+def _peak_python(run: Callable[[], Any]) -> float:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        run()
+        return float(tracemalloc.get_traced_memory()[1] - base)
+    finally:
+        tracemalloc.stop()
+
+
 def measure(
     contenders: list[Contender],
     rounds: int,
@@ -127,6 +180,7 @@ def measure(
     atol: float = 1e-9,
     min_sample_s: float = 0.02,
     max_inner: int = 10_000,
+    memory: bool = True,
     log: Callable[[str], None] = lambda s: None,
 ) -> list[Outcome]:
     """Measure ``contenders`` (the first is the baseline) for ``rounds`` interleaved rounds."""
@@ -153,12 +207,18 @@ def measure(
 
     # first call, then agreement with the baseline
     reference: np.ndarray | None = None
+    exact_reference: Any = None
     for out, p in zip(outcomes, prepared):
         if p is None:
             continue
         try:
-            t0 = time.perf_counter()
-            p.run()
+            if memory:
+                gc.collect()
+                t0 = time.perf_counter()
+                out.peak_rss_bytes = _peak_rss_growth(p.run)
+            else:
+                t0 = time.perf_counter()
+                p.run()
             out.first_call_s = time.perf_counter() - t0
             value = np.asarray((p.check or p.run)(), dtype=np.complex128).ravel()
         except Exception as exc:
@@ -170,7 +230,17 @@ def measure(
         if reference is None:
             reference = value
             out.agreement = 0.0
+            exact_reference = p.exact() if p.exact is not None else None
             continue
+        if exact_reference is not None and p.exact is not None:
+            try:
+                same = p.exact() == exact_reference
+            except Exception as exc:
+                out.status, out.reason = "failed", f"exact check: {_short(exc)}"
+                continue
+            if not same:
+                out.status, out.reason = "disagrees", "exact values differ from the baseline's (compared with ==)"
+                continue
         if value.shape != reference.shape:
             out.status, out.reason = "disagrees", f"output shape {value.shape} != baseline {reference.shape}"
             continue
@@ -187,6 +257,10 @@ def measure(
         for out, p in active[k:] + active[:k]:
             out.samples.append(_one_sample(p.run, out.inner))
         gc.collect()
-    for out, _ in active:
-        log(f"    {out.name:<28} median {out.median * 1e3:10.3f} ms  (x{out.inner} per sample)")
+    for out, p in active:
+        if memory:
+            gc.collect()
+            out.peak_py_bytes = _peak_python(p.run)
+        log(f"    {out.name:<28} median {out.median * 1e3:10.3f} ms  (x{out.inner} per sample)"
+            + (f"  first {out.first_call_s * 1e3:.1f} ms" if math.isfinite(out.first_call_s) else ""))
     return outcomes

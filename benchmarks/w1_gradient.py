@@ -7,8 +7,9 @@ the ``(p,)`` gradient ``d<Z_0>/d theta`` at the same random ``theta``.
 Contenders: qnnsym (``qnnsym.numeric.jacobian``, adjoint), the dense-numpy reference
 (``qnnsym.numeric.reference.jacobian``; only ``n <= 8``, ``n <= 6`` with ``--quick``: it
 builds ``d x d`` matrices),
-torch autograd through a torch state-vector simulator, and PennyLane ``lightning.qubit``
-with ``diff_method="adjoint"``.
+torch autograd through a torch state-vector simulator, PennyLane ``lightning.qubit``
+with ``diff_method="adjoint"``, ``jax.jit(jax.grad(...))`` through a jax.numpy state-vector
+simulator, and Qulacs' ``ParametricQuantumCircuit.backprop`` (its C++ adjoint gradient).
 """
 
 from __future__ import annotations
@@ -31,10 +32,11 @@ def _label(n: int, layers: int) -> str:
 
 def sizes(quick: bool) -> list[Size]:
     if quick:
-        grid = [(4, 4, 9), (6, 4, 9), (8, 10, 7)]
+        grid = [(4, 4, 7), (6, 4, 7), (8, 4, 5)]
         ref_max = QUICK_REFERENCE_MAX_QUBITS
     else:
-        grid = [(4, 4, 21), (4, 10, 21), (8, 4, 9), (8, 10, 9), (12, 4, 15), (12, 10, 15), (14, 4, 7), (14, 10, 7)]
+        grid = [(4, 4, 15), (4, 10, 15), (8, 4, 9), (8, 10, 9), (12, 4, 11), (12, 10, 11), (12, 20, 7),
+                (14, 4, 7), (14, 10, 7), (16, 4, 5), (16, 10, 5)]
         ref_max = REFERENCE_MAX_QUBITS
     return [Size(_label(n, L), {"n": n, "layers": L, "reference_max_qubits": ref_max}, rounds) for n, L, rounds in grid]
 
@@ -68,11 +70,23 @@ def contenders(size: Size) -> list[Contender]:
 
         return Prepared(LightningAdjointGradient(model, theta))
 
+    def jax_():
+        from .peers.jax_peer import JaxCircuitGradient
+
+        return Prepared(JaxCircuitGradient(model, theta))
+
+    def qulacs_():
+        from .peers.qulacs_peer import QulacsCircuitGradient
+
+        return Prepared(QulacsCircuitGradient(model, theta))
+
     return [
         Contender("qnnsym", qnnsym_, "qnnsym.numeric.jacobian (adjoint, numba)"),
         Contender("numpy reference", reference_, "qnnsym.numeric.reference.jacobian (dense matrices)"),
         Contender("torch autograd", torch_, "torch state-vector simulator + autograd"),
         Contender("lightning.qubit adjoint", lightning_, "PennyLane lightning.qubit, diff_method='adjoint'"),
+        Contender("jax jit", jax_, "jax.jit(jax.grad) of a jax.numpy state-vector simulator (lax.scan over layers)"),
+        Contender("qulacs backprop", qulacs_, "qulacs ParametricQuantumCircuit.backprop (C++ adjoint)"),
     ]
 
 
@@ -82,12 +96,16 @@ WORKLOAD = Workload(
     description=(
         "`hardware_efficient_ansatz(n, L)`: per layer RY then RZ on every qubit, then CNOT(q, q+1); "
         "p = 2nL parameters, input |0...0>, M_0 = Z on qubit 0. Each contender returns the (p,) "
-        "gradient d<Z_0>/dθ at the same random θ. The numpy reference runs only for n ≤ 8 (n ≤ 6 with `--quick`)."
+        "gradient d<Z_0>/dθ at the same random θ. The numpy reference runs only for n ≤ 8 (n ≤ 6 with `--quick`). "
+        "Bound: the roofline model of `benchmarks/roofline.py` (one pass over the state per gate)."
     ),
     sizes=sizes,
     contenders=contenders,
-    targets=(
-        Target(_label(12, 10), "lightning.qubit adjoint", 10.0),
-        Target(_label(12, 10), "torch autograd", 10.0),
+    targets=tuple(
+        Target(_label(n, L), name, f)
+        for n in (12, 14)
+        for L in (4, 10)
+        for name, f in (("lightning.qubit adjoint", 10.0), ("torch autograd", 10.0), ("jax jit", 3.0), ("qulacs backprop", 3.0))
     ),
+    growth=(("n", {"layers": 4}), ("n", {"layers": 10}), ("layers", {"n": 12})),
 )

@@ -7,14 +7,15 @@ from the same ``theta_0`` every time (so every call does the same work).  The ag
 check compares both the gradient and the updated ``theta``.
 
 Contenders: qnnsym (``qnnsym.numeric.loss_gradient``), the dense-numpy reference
-(``qnnsym.numeric.reference.loss_gradient``) and torch autograd.
+(``qnnsym.numeric.reference.loss_gradient``), torch autograd and ``jax.jit`` of the step
+(``lax.scan`` over the layers).  The 1000-step training run is W3T (``w3_training.py``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .timing import Contender, Prepared
+from .timing import Contender, Prepared, Unavailable
 from .workload import Size, Target, Workload
 
 __all__ = ["WORKLOAD", "sizes", "contenders"]
@@ -31,8 +32,19 @@ def sizes(quick: bool) -> list[Size]:
     if quick:
         grid = [(8, 100, 1, 9), (16, 500, 4, 7)]
     else:
-        grid = [(8, 100, 1, 21), (16, 500, 4, 15), (32, 1000, 8, 11), (8, 2000, 8, 9), (64, 500, 8, 9), (64, 2000, 8, 9)]
-    return [Size(_label(d, p, m), {"d": d, "p": p, "m": m}, rounds) for d, p, m, rounds in grid]
+        grid = [(8, 100, 1, 15), (16, 500, 4, 11), (32, 1000, 8, 9), (8, 2000, 8, 9), (64, 500, 8, 7), (64, 2000, 8, 7),
+                # cost growth: p, d and m one at a time
+                (32, 100, 4, 9), (32, 250, 4, 9), (32, 500, 4, 9), (32, 2000, 4, 7),
+                (8, 500, 4, 9), (16, 500, 4, 9), (64, 500, 4, 7),
+                (32, 500, 1, 9), (32, 500, 2, 9), (32, 500, 8, 9)]
+    main = 2 if quick else 6  # the sizes after these are for the cost-growth fits only (no numpy reference)
+    out, seen = [], set()
+    for i, (d, p, m, rounds) in enumerate(grid):
+        if (d, p, m) in seen:
+            continue
+        seen.add((d, p, m))
+        out.append(Size(_label(d, p, m), {"d": d, "p": p, "m": m, "reference": i < main}, rounds))
+    return out
 
 
 def contenders(size: Size) -> list[Contender]:
@@ -52,6 +64,9 @@ def contenders(size: Size) -> list[Contender]:
         return Prepared(step, lambda: np.concatenate([qn.loss_gradient(model, data, theta0), step()]))
 
     def reference_():
+        if not size.params.get("reference", True):
+            raise Unavailable("not run on the sizes added for the cost-growth fits (seconds per call)")
+
         def step():
             return theta0 - LR * reference.loss_gradient(model, data, theta0)
 
@@ -63,10 +78,17 @@ def contenders(size: Size) -> list[Contender]:
         peer = TorchDenseStep(model, data, theta0, LR)
         return Prepared(peer, lambda: np.concatenate([peer.gradient(), peer()]))
 
+    def jax_():
+        from .peers.jax_peer import JaxDenseStep
+
+        peer = JaxDenseStep(model, data, theta0, LR)
+        return Prepared(peer, lambda: np.concatenate([peer.gradient(), peer()]))
+
     return [
         Contender("qnnsym", qnnsym_, "theta - lr * qnnsym.numeric.loss_gradient"),
         Contender("numpy reference", reference_, "theta - lr * qnnsym.numeric.reference.loss_gradient"),
         Contender("torch autograd", torch_, "torch (m, d) states, loss.backward()"),
+        Contender("jax jit", jax_, "jax.jit of theta - lr * jax.grad(L) (lax.scan over the layers)"),
     ]
 
 
@@ -83,5 +105,7 @@ WORKLOAD = Workload(
     targets=(
         Target(_label(64, 2000, 8), "torch autograd", 3.0),
         Target(_label(64, 2000, 8), "numpy reference", 2.0),
+        Target(_label(64, 2000, 8), "jax jit", 1.5),
     ),
+    growth=(("p", {"d": 32, "m": 4}), ("d", {"p": 500, "m": 4}), ("m", {"d": 32, "p": 500})),
 )

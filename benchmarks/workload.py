@@ -34,3 +34,8 @@ class Workload:
     sizes: Callable[[bool], list[Size]]  # quick -> sizes
     contenders: Callable[[Size], list[Contender]]  # the first is qnnsym (the baseline)
     targets: tuple[Target, ...] = field(default=())
+    #: agreement tolerance for this workload (None: the command line's ``--atol``), with the reason
+    atol: float | None = None
+    atol_reason: str = ""
+    #: cost-growth fits for the report: (x parameter, {parameter: value held fixed}, contender names)
+    growth: tuple[tuple[str, dict[str, Any]], ...] = field(default=())

@@ -6,4 +6,4 @@ object and returns the same quantity; a peer whose library is missing raises
 Importing this package imports no peer library.
 """
 
-__all__ = ["torch_peer", "pennylane_peer"]
+__all__ = ["torch_peer", "pennylane_peer", "jax_peer", "qulacs_peer"]

@@ -19,7 +19,7 @@ import numpy as np
 from ..timing import Unavailable
 from ._circuit import FixedGate, Rotation, read_qubit_circuit
 
-__all__ = ["available", "versions", "LightningAdjointGradient"]
+__all__ = ["available", "versions", "LightningAdjointGradient", "LightningTangentKernel"]
 
 
 def _pennylane():
@@ -57,7 +57,7 @@ def versions() -> dict[str, str | None]:
 class LightningAdjointGradient:
     """``d <M_0> / d theta`` for ``|0...0>`` on ``lightning.qubit`` with the adjoint method."""
 
-    def __init__(self, model, theta: np.ndarray):
+    def __init__(self, model, theta: np.ndarray, encoding=None):
         qml, pnp = _pennylane()
         circ = read_qubit_circuit(model)
         n = circ.n_qubits
@@ -86,7 +86,13 @@ class LightningAdjointGradient:
         if circ.measurement_coeff != 1.0:
             obs = circ.measurement_coeff * obs
 
-        def body(params):
+        enc_gate = None if encoding is None else {"RY": qml.RY, "RX": qml.RX}[encoding.rotation]
+        enc_scale = None if encoding is None else float(encoding.scale)
+
+        def body(params, x=None):
+            if enc_gate is not None:  # the input's angle encoding, not differentiated
+                for q in range(n):
+                    enc_gate(enc_scale * x[q], wires=q)
             for gate, a, scale, wires in ops:
                 if gate is qml.QubitUnitary:
                     gate(a, wires=wires)
@@ -97,8 +103,22 @@ class LightningAdjointGradient:
             return qml.expval(obs)
 
         self.qnode = qml.QNode(body, dev, diff_method="adjoint", interface="autograd")
-        self.grad = qml.grad(self.qnode)
+        self.grad = qml.grad(self.qnode, argnums=0)
         self.params = pnp.array(np.asarray(theta, dtype=np.float64), requires_grad=True)
 
     def __call__(self) -> np.ndarray:
         return np.asarray(self.grad(self.params))
+
+
+class LightningTangentKernel:
+    """``K = J J^T`` on ``lightning.qubit``: one adjoint gradient per input (the input's angle
+    encoding prepended as non-trainable ``qml.RY``/``qml.RX`` gates), then ``J J^T`` in numpy."""
+
+    def __init__(self, model, encoding, features: np.ndarray, theta: np.ndarray):
+        _, pnp = _pennylane()
+        self.peer = LightningAdjointGradient(model, theta, encoding=encoding)
+        self.xs = [pnp.array(np.asarray(x, dtype=np.float64), requires_grad=False) for x in features]
+
+    def __call__(self) -> np.ndarray:
+        J = np.stack([np.asarray(self.peer.grad(self.peer.params, x)) for x in self.xs])
+        return J @ J.T

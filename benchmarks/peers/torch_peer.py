@@ -22,7 +22,7 @@ import numpy as np
 from ..timing import Unavailable
 from ._circuit import FixedGate, Rotation, read_qubit_circuit
 
-__all__ = ["available", "version", "TorchCircuitGradient", "TorchDenseStep"]
+__all__ = ["available", "version", "TorchCircuitGradient", "TorchTangentKernel", "TorchDenseStep", "TorchDenseTraining", "TorchFlowRK4"]
 
 
 def _torch():
@@ -140,6 +140,45 @@ class TorchCircuitGradient:
         return g.numpy()
 
 
+class TorchTangentKernel:
+    """``K = J J^T`` for a batch of input states: one batched forward pass (state tensor of shape
+    ``(m, 2, ..., 2)``), then one ``torch.autograd.grad`` per prediction (``retain_graph``) for the
+    rows of ``J`` (reverse mode: ``p >> m``)."""
+
+    def __init__(self, model, states: np.ndarray, theta: np.ndarray):
+        torch = _torch()
+        self.torch = torch
+        self.circ = read_qubit_circuit(model)
+        n = self.circ.n_qubits
+        for op in self.circ.ops:
+            if isinstance(op, FixedGate) and op.name != "CNOT":
+                raise Unavailable(f"fixed gate {op.name} (the batched peer replays rotations and CNOTs only)")
+        self.psi = torch.as_tensor(np.asarray(states, dtype=np.complex128).reshape((-1,) + (2,) * n))
+        self.theta = torch.tensor(np.asarray(theta, dtype=np.float64), requires_grad=True)
+
+    def predictions(self, theta):
+        torch, circ = self.torch, self.circ
+        x = self.psi
+        for op in circ.ops:
+            if isinstance(op, Rotation):
+                angle = theta[op.param] if op.coeff == 1.0 else op.coeff * theta[op.param]
+                x = _rotation(torch, x, op.pauli, op.qubit + 1, angle)
+            else:
+                x = _cnot(torch, x, op.qubits[0] + 1, op.qubits[1] + 1)
+        px = x
+        for q, letter in enumerate(circ.measurement):
+            if letter != "I":
+                px = _apply_1q(torch, px, q + 1, _PAULI_2x2[letter])
+        dims = tuple(range(1, circ.n_qubits + 1))
+        return circ.measurement_coeff * torch.sum(x.conj() * px, dim=dims).real
+
+    def __call__(self) -> np.ndarray:
+        y = self.predictions(self.theta)
+        rows = [self.torch.autograd.grad(y[i], self.theta, retain_graph=i < y.shape[0] - 1)[0] for i in range(y.shape[0])]
+        J = self.torch.stack(rows)
+        return (J @ J.T).detach().numpy()
+
+
 # -- W3: one gradient-descent step of the dense model --------------------------------------
 
 
@@ -201,3 +240,54 @@ class TorchDenseStep:
         with self.torch.no_grad():
             new = theta - self.lr * theta.grad
         return new.numpy()
+
+
+class TorchDenseTraining:
+    """``steps`` gradient-descent steps from ``theta0`` in a Python loop of :class:`TorchDenseStep`
+    steps (``loss.backward()``, update under ``no_grad``); returns the final theta."""
+
+    def __init__(self, model, data, theta: np.ndarray, lr: float, steps: int):
+        self.step = TorchDenseStep(model, data, theta, lr)
+        self.theta0 = np.asarray(theta, dtype=np.float64)
+        self.steps = int(steps)
+
+    def __call__(self) -> np.ndarray:
+        torch = self.step.torch
+        theta = torch.tensor(self.theta0, requires_grad=True)
+        for _ in range(self.steps):
+            theta.grad = None
+            self.step.loss(theta).backward()
+            with torch.no_grad():
+                theta -= self.step.lr * theta.grad
+        return theta.detach().numpy().copy()
+
+
+class TorchFlowRK4:
+    """``n`` classical RK4 steps of ``M' = -c [M, [M, R(M)]]`` with torch tensor ops; the final ``M``."""
+
+    def __init__(self, m0: np.ndarray, rhos: np.ndarray, targets: np.ndarray, c: float, t_final: float, n: int):
+        torch = _torch()
+        self.torch = torch
+        self.m0 = torch.as_tensor(np.asarray(m0, dtype=np.complex128))
+        self.rh = torch.as_tensor(np.asarray(rhos, dtype=np.complex128))
+        self.y = torch.as_tensor(np.asarray(targets, dtype=np.float64))
+        self.c, self.h, self.n = float(c), t_final / n, int(n)
+
+    def _rhs(self, m):
+        torch = self.torch
+        r = torch.einsum("ab,iba->i", m, self.rh).real - self.y
+        big_r = torch.einsum("i,iab->ab", r.to(m.dtype), self.rh)
+        inner = m @ big_r - big_r @ m
+        return -self.c * (m @ inner - inner @ m)
+
+    def __call__(self) -> np.ndarray:
+        m, h = self.m0, self.h
+        with self.torch.no_grad():
+            for _ in range(self.n):
+                k1 = self._rhs(m)
+                k2 = self._rhs(m + 0.5 * h * k1)
+                k3 = self._rhs(m + 0.5 * h * k2)
+                k4 = self._rhs(m + h * k3)
+                out = m + (h / 6.0) * (k1 + 2 * k2 + 2 * k3 + k4)
+                m = 0.5 * (out + out.conj().T)
+        return m.numpy()
