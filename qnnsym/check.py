@@ -89,6 +89,30 @@ def compare_expressions(
     compare with ``numeric_values`` (one flattened array per point), arbitrating near the tolerance."""
     import sympy as sp
 
+    from .errors import InvalidInput
+    from .validate import complex_array, describe, finite_real, real_vector
+
+    if not isinstance(name, str):
+        raise InvalidInput("name", "a string", describe(name))
+    tolerance = finite_real("tolerance", tolerance)
+    if tolerance <= 0:
+        raise InvalidInput("tolerance", "a finite real number > 0", repr(tolerance))
+    if isinstance(variables, (str, bytes)) or not isinstance(variables, (list, tuple)) \
+            or not all(isinstance(v, sp.Symbol) for v in variables) or len(set(variables)) != len(variables):
+        raise InvalidInput("variables", "a list of distinct SymPy symbols", describe(variables))
+    if isinstance(exprs, (list, tuple)):
+        if not all(isinstance(e, (sp.Basic, int, float, complex)) and not isinstance(e, bool) for e in exprs):
+            raise InvalidInput("exprs", "a SymPy matrix or a list of SymPy expressions", describe(exprs))
+    elif not isinstance(exprs, sp.MatrixBase):
+        raise InvalidInput("exprs", "a SymPy matrix or a list of SymPy expressions", describe(exprs))
+    if isinstance(points, (str, bytes)) or not hasattr(points, "__len__"):
+        raise InvalidInput("points", f"a sequence of points of length {len(variables)}", describe(points))
+    points = [real_vector(f"points[{k}]", p, length=len(variables)) for k, p in enumerate(points)]
+    if isinstance(numeric_values, (str, bytes)) or not hasattr(numeric_values, "__len__") \
+            or len(numeric_values) != len(points):
+        raise InvalidInput("numeric_values", f"{len(points)} arrays (one per point)", describe(numeric_values))
+    size = len(exprs) if isinstance(exprs, (list, tuple)) else exprs.rows * exprs.cols
+    numeric_values = [complex_array(f"numeric_values[{k}]", np.ravel(v), (size,)) for k, v in enumerate(numeric_values)]
     flat = list(sp.Matrix(exprs)) if not isinstance(exprs, (list, tuple)) else list(exprs)
     f = sp.lambdify(list(variables), flat, modules="numpy")
     worst, arbitrated = 0.0, False
@@ -213,6 +237,14 @@ def _alpha_beta_mc() -> Agreement:
 
 def run_crosschecks(only: list[str] | None = None) -> list[tuple[Agreement, float]]:
     """Run the cross-checks; returns ``(agreement, seconds)`` pairs and never raises on a failure."""
+    from .errors import InvalidInput
+
+    if only is not None:
+        if isinstance(only, (str, bytes)) or not isinstance(only, (list, tuple)):
+            raise InvalidInput("only", f"a list of cross-check names among {sorted(CROSSCHECKS)} or None", repr(only)[:60])
+        unknown = [n for n in only if n not in CROSSCHECKS]
+        if unknown:
+            raise InvalidInput("only", f"cross-check names among {sorted(CROSSCHECKS)}", repr(unknown)[:60])
     out = []
     for name, fn in CROSSCHECKS.items():
         if only and name not in only:

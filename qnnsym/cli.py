@@ -251,6 +251,17 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _output_file(text: str) -> str:
+    """A file path whose folder exists (checked before any work, so a typo costs no run)."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"expected a file path, got the folder {text!r}")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"expected a file in an existing folder, got {text!r} "
+                                         f"(no folder {str(path.parent)!r})")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .theorems import DEFAULT_STEP_TIME_LIMIT
 
@@ -267,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"wall-clock limit of each symbolic step and golden value; one that runs over is reported "
                         f"'not shown within S s' (default {DEFAULT_STEP_TIME_LIMIT:g})")
     v.add_argument("--proofs-dir", metavar="DIR", help="verify the proof files in DIR instead of the built-in proofs/")
-    v.add_argument("--json", metavar="PATH", help="also write a machine-readable record (versions, errors, timings)")
+    v.add_argument("--json", metavar="PATH", type=_output_file, help="also write a machine-readable record (versions, errors, timings)")
     v.add_argument("-v", "--verbose", action="store_true", help="print a line as each check starts")
     v.set_defaults(func=_verify)
     dc = sub.add_parser("docs", help="render every theorem into Markdown and LaTeX derivation documents")

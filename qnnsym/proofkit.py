@@ -14,7 +14,40 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .errors import InvalidInput, TooLarge
 from .theorems import Step
+from .validate import describe, positive_int
+
+#: Largest vector length of the identities of :func:`lagrange_identity_step` and
+#: :func:`sum_of_squares_step` (their right-hand sides have ``n(n-1)/2`` squares).
+MAX_IDENTITY_N = 200
+#: Largest ``d`` of :func:`hermitian_symbols` (``d^2`` real symbols).
+MAX_HERMITIAN_D = 64
+
+
+def _name(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.isidentifier():
+        raise InvalidInput(name, "an identifier such as 'a' or 'rho'", describe(value))
+    return value
+
+
+def _bounded(name: str, value: Any, limit: int, what: str) -> int:
+    value = positive_int(name, value)
+    if value > limit:
+        raise TooLarge(name, f"{name} <= {limit} ({what})",
+                       f"{name} = {value}; check the inequality numerically (numpy) at this size instead")
+    return value
+
+
+def _sympy_expr(name: str, value: Any) -> Any:
+    import sympy as sp
+
+    if isinstance(value, bool) or not isinstance(value, (sp.Basic, sp.MatrixBase, int)):
+        raise InvalidInput(name, "a SymPy expression", describe(value))
+    value = sp.sympify(value)
+    if not isinstance(value, sp.MatrixBase) and value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise InvalidInput(name, "a finite SymPy expression", str(value))
+    return value
 
 __all__ = [
     "real_vector_symbols",
@@ -36,6 +69,8 @@ def real_vector_symbols(name: str, n: int):
     """``n`` real SymPy symbols ``name_0 .. name_{n-1}`` as a column matrix."""
     import sympy as sp
 
+    _name("name", name)
+    n = _bounded("n", n, 10**4, "symbols in one vector")
     return sp.Matrix(sp.symbols(f"{name}_0:{n}", real=True))
 
 
@@ -44,6 +79,7 @@ def lagrange_identity_step(n: int) -> Step:
     the Cauchy–Schwarz inequality as an identity that closes by ``expand``."""
     import sympy as sp
 
+    n = _bounded("n", n, MAX_IDENTITY_N, "the identity has n(n-1)/2 squares to expand")
     a, b = real_vector_symbols("a", n), real_vector_symbols("b", n)
     lhs = (a.dot(a)) * (b.dot(b)) - a.dot(b) ** 2
     rhs = sum((a[k] * b[l] - a[l] * b[k]) ** 2 for k in range(n) for l in range(k + 1, n))
@@ -59,6 +95,7 @@ def sum_of_squares_step(m: int) -> Step:
     """``m sum x_i^2 - (sum x_i)^2 = sum_{i<j} (x_i - x_j)^2`` (so ``sum |x_i| <= sqrt(m) |x|``)."""
     import sympy as sp
 
+    m = _bounded("m", m, MAX_IDENTITY_N, "the identity has m(m-1)/2 squares to expand")
     x = real_vector_symbols("x", m)
     lhs = m * x.dot(x) - sum(x) ** 2
     rhs = sum((x[i] - x[j]) ** 2 for i in range(m) for j in range(i + 1, m))
@@ -76,6 +113,9 @@ def run_property(test: Callable, max_examples: int) -> int:
     return the number of examples executed (a falsifying example raises)."""
     from hypothesis import HealthCheck, settings
 
+    if not callable(test) or not hasattr(getattr(test, "hypothesis", None), "inner_test"):
+        raise InvalidInput("test", "a hypothesis @given test function", describe(test))
+    max_examples = positive_int("max_examples", max_examples)
     count = [0]
     inner = test.hypothesis.inner_test
 
@@ -99,6 +139,8 @@ def extreme_label_instances(profile: str = "quick"):
     hardware-efficient ansatz on angle-encoded data."""
     from .model import AngleEncoding, dense_haar_model, hardware_efficient_ansatz, random_orthonormal_dataset
 
+    if profile not in ("quick", "full"):
+        raise InvalidInput("profile", "'quick' or 'full'", describe(profile))
     sizes = [(4, 20, 2), (8, 40, 4)] if profile == "quick" else [(4, 20, 2), (8, 40, 4), (16, 200, 8), (32, 400, 8)]
     out = []
     for i, (d, p, m) in enumerate(sizes):
@@ -122,6 +164,11 @@ def lazy_step(claim: str, rule: str, thunk: Callable[[], tuple], uses: tuple = (
     (exactly the test :func:`qnnsym.theorems.close_step` applies to an eager step)."""
     from qnnsym.theorems import _is_zero, _rule_chain
 
+    if not isinstance(rule, str) or not rule.strip():
+        raise InvalidInput("rule", "a non-empty string naming rewrites, e.g. 'expand'", describe(rule))
+    if not callable(thunk):
+        raise InvalidInput("thunk", "a callable returning (lhs, rhs)", describe(thunk))
+
     def check() -> bool:
         chain = _rule_chain(rule)
         if chain is None:
@@ -138,11 +185,23 @@ def lazy_step(claim: str, rule: str, thunk: Callable[[], tuple], uses: tuple = (
 def z_scores(samples: np.ndarray, exact: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-component Monte Carlo mean, standard error and ``|mean − exact|/stderr`` of real samples
     (leading axis = samples)."""
-    samples = np.asarray(samples, dtype=float)
+    from .validate import complex_array
+
+    arr = np.asarray(samples) if not isinstance(samples, str) else None
+    if arr is None or arr.ndim < 1:
+        raise InvalidInput("samples", "a finite real array of shape (n, ...) with n >= 2", describe(samples))
+    samples = complex_array("samples", arr, (None,) * arr.ndim)
+    if np.any(samples.imag != 0) or samples.shape[0] < 2:
+        raise InvalidInput("samples", "a finite real array of shape (n, ...) with n >= 2",
+                           f"shape {samples.shape}" + (" with non-zero imaginary parts" if np.any(samples.imag != 0) else ""))
+    samples = samples.real
     n = samples.shape[0]
     mean = samples.mean(axis=0)
     se = samples.std(axis=0, ddof=1) / np.sqrt(n)
-    exact = np.asarray(exact, dtype=float)
+    ex = np.asarray(exact) if not isinstance(exact, str) else None
+    if ex is None or ex.dtype.kind not in "biuf" or not np.all(np.isfinite(ex)) or np.broadcast_shapes(ex.shape, mean.shape) != mean.shape:
+        raise InvalidInput("exact", f"finite real number(s) broadcastable to shape {mean.shape}", describe(exact))
+    exact = ex.astype(float)
     diff = np.abs(mean - exact)
     # components that are exactly constant (e.g. imaginary parts of real quantities) carry only
     # round-off: a floor of 1e-9 (relative to the sample scale) keeps them from dividing by ~0
@@ -153,11 +212,13 @@ def z_scores(samples: np.ndarray, exact: Any) -> tuple[np.ndarray, np.ndarray, n
 
 def commutator(a, b):
     """``[a, b] = ab - ba``."""
+    a, b = _sympy_expr("a", a), _sympy_expr("b", b)
     return a * b - b * a
 
 
 def nc_word(term):
     """``(coefficient, word)`` of one expanded noncommutative monomial (powers written out)."""
+    term = _sympy_expr("term", term)
     cpart, ncpart = term.args_cnc()
     word = []
     for f in ncpart:
@@ -186,6 +247,7 @@ def cyclic_trace(expr):
     """
     import sympy as sp
 
+    expr = _sympy_expr("expr", expr)
     out = sp.Integer(0)
     for term in sp.Add.make_args(sp.expand(expr)):
         coef, word = nc_word(term)
@@ -202,6 +264,8 @@ def hermitian_symbols(d: int, name: str):
     """A ``d x d`` Hermitian SymPy matrix with real symbols ``name_ab`` (real and imaginary parts)."""
     import sympy as sp
 
+    d = _bounded("d", d, MAX_HERMITIAN_D, "d^2 real symbols")
+    _name("name", name)
     m = sp.zeros(d, d)
     for a in range(d):
         m[a, a] = sp.Symbol(f"{name}_{a}{a}", real=True)

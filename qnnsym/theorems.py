@@ -48,6 +48,18 @@ __all__ = [
 STATUSES = ("PROVED", "CHECKED")
 
 
+def _describe(value: Any) -> str:
+    from .validate import describe
+
+    return describe(value)
+
+
+def _text(name: str, value: Any, *, empty: bool = False) -> str:
+    if not isinstance(value, str) or (not empty and not value.strip()):
+        raise InvalidInput(name, "a string" if empty else "a non-empty string", _describe(value))
+    return value
+
+
 def _rewrites() -> dict[str, Callable[[Any], Any]]:
     import sympy as sp
 
@@ -105,6 +117,16 @@ class Step:
     check: Callable[[], bool] | None = None
     uses: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        _text("claim", self.claim, empty=True)
+        _text("rule", self.rule)
+        if self.check is not None and not callable(self.check):
+            raise InvalidInput("check", "a callable returning True when the step closes, or None", _describe(self.check))
+        if isinstance(self.uses, str) or not isinstance(self.uses, (tuple, list)) \
+                or not all(isinstance(u, str) for u in self.uses):
+            raise InvalidInput("uses", "a tuple of theorem ids (strings)", _describe(self.uses))
+        object.__setattr__(self, "uses", tuple(self.uses))
+
 
 @dataclass(frozen=True)
 class Golden:
@@ -113,6 +135,11 @@ class Golden:
     name: str
     compute: Callable[[], Any]
     expected: Any
+
+    def __post_init__(self) -> None:
+        _text("name", self.name)
+        if not callable(self.compute):
+            raise InvalidInput("compute", "a callable computing the value", _describe(self.compute))
 
 
 @dataclass(frozen=True)
@@ -124,6 +151,16 @@ class NumericEvidence:
     detail: str = ""
     sizes: dict = field(default_factory=dict)
     seeds: tuple = ()
+
+    def __post_init__(self) -> None:
+        import numbers
+
+        # max_error may be NaN or inf: that is how a numeric check reports a failure
+        if isinstance(self.max_error, bool) or not isinstance(self.max_error, numbers.Real):
+            raise InvalidInput("max_error", "a real number (NaN or inf report a failure)", _describe(self.max_error))
+        if isinstance(self.tolerance, bool) or not isinstance(self.tolerance, numbers.Real) \
+                or self.tolerance != self.tolerance:
+            raise InvalidInput("tolerance", "a real number (not NaN)", _describe(self.tolerance))
 
     @property
     def passed(self) -> bool:
@@ -148,8 +185,23 @@ class Theorem:
     notes: str = ""
 
     def __post_init__(self) -> None:
+        _text("id", self.id)
+        _text("title", self.title)
+        _text("statement", self.statement, empty=True)
         if self.claimed not in STATUSES:
             raise InvalidInput("claimed", f"one of {STATUSES}", repr(self.claimed))
+        for name, kind in (("steps", Step), ("golden", Golden)):
+            items = getattr(self, name)
+            if isinstance(items, (str, bytes)) or not isinstance(items, (list, tuple)):
+                raise InvalidInput(name, f"a list of {kind.__name__}", _describe(items))
+            for i, item in enumerate(items):
+                if not isinstance(item, kind):
+                    raise InvalidInput(f"{name}[{i}]", f"a qnnsym.theorems.{kind.__name__}", _describe(item))
+        for name in ("numeric", "property"):
+            if getattr(self, name) is not None and not callable(getattr(self, name)):
+                raise InvalidInput(name, "a callable or None", _describe(getattr(self, name)))
+        if isinstance(self.uses, str) or not isinstance(self.uses, (list, tuple)) or not all(isinstance(u, str) for u in self.uses):
+            raise InvalidInput("uses", "a list of theorem ids (strings)", _describe(self.uses))
         if self.claimed == "PROVED" and not self.steps and not self.golden:
             raise InvalidInput("steps", "at least one derivation step or golden value for a PROVED claim", "none")
 
@@ -201,14 +253,14 @@ def _is_zero(expr: Any) -> bool:
 DEFAULT_STEP_TIME_LIMIT = 60.0
 
 
-def _time_limit_arg(step_time_limit: Any) -> float | None:
+def _time_limit_arg(step_time_limit: Any, name: str = "step_time_limit") -> float | None:
     import math
 
     if step_time_limit is None:
         return None
     if (isinstance(step_time_limit, bool) or not isinstance(step_time_limit, (int, float))
             or not math.isfinite(step_time_limit) or step_time_limit <= 0):
-        raise InvalidInput("step_time_limit", "a finite number of seconds > 0, or None for no limit", repr(step_time_limit))
+        raise InvalidInput(name, "a finite number of seconds > 0, or None for no limit", repr(step_time_limit))
     return float(step_time_limit)
 
 
@@ -261,7 +313,7 @@ def close_step(step: Step, known: dict[str, str] | None = None, *,
     >>> r.closed, r.residual, r.seconds < 2
     (False, 'not shown within 0.2 s', True)
     """
-    seconds = _time_limit_arg(time_limit)
+    seconds = _time_limit_arg(time_limit, "time_limit")
     t0 = time.perf_counter()
     if not isinstance(step, Step):
         raise InvalidInput("step", "a qnnsym.theorems.Step", type(step).__name__)
@@ -422,6 +474,14 @@ def _one_line(exc: BaseException) -> str:
 
 def dependency_order(theorems: list[Theorem], only: list[str] | None = None) -> list[Theorem]:
     """The theorems to run for ``only`` (all when ``None``), each after the theorems it uses."""
+    if isinstance(theorems, (str, bytes)) or not isinstance(theorems, (list, tuple)):
+        raise InvalidInput("theorems", "a list of qnnsym.theorems.Theorem", _describe(theorems))
+    for i, thm in enumerate(theorems):
+        if not isinstance(thm, Theorem):
+            raise InvalidInput(f"theorems[{i}]", "a qnnsym.theorems.Theorem", _describe(thm))
+    if only is not None and (isinstance(only, (str, bytes)) or not isinstance(only, (list, tuple))
+                             or not all(isinstance(i, str) for i in only)):
+        raise InvalidInput("only", "a list of theorem ids (strings) or None", _describe(only))
     by_id = {t.id: t for t in theorems}
     wanted = list(by_id) if not only else list(only)
     unknown = [i for i in wanted if i not in by_id]

@@ -18,6 +18,8 @@ Matrix([
 
 from __future__ import annotations
 
+import math
+import numbers
 from fractions import Fraction
 from typing import Any
 
@@ -25,8 +27,9 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InvalidInput
+from ..validate import describe
 
-__all__ = ["FLOAT_DROP", "exact_number", "_exact_matrix"]
+__all__ = ["FLOAT_DROP", "exact_number", "_exact_matrix", "_rationalize"]
 
 #: Float coefficients (from float gates) below this are dropped as round-off.
 FLOAT_DROP = 1e-14
@@ -42,8 +45,13 @@ def exact_number(x: Any, *, rationalize: float | None = None) -> sp.Expr:
     >>> exact_number(0.5), exact_number(1 / 3), exact_number(0.1234567891234), exact_number(2j)
     (1/2, 1/3, 0.123456789123400, 2*I)
     """
+    rationalize = _rationalize(rationalize)
     if isinstance(x, sp.Basic):
+        if x.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            raise InvalidInput("x", "a finite number", str(x))
         return x
+    if not isinstance(x, (numbers.Number, np.number)):
+        raise InvalidInput("x", "a finite number (int, float, complex or SymPy number)", describe(x))
     if isinstance(x, (complex, np.complexfloating)):
         re, im = exact_number(float(x.real), rationalize=rationalize), exact_number(float(x.imag), rationalize=rationalize)
         return re + sp.I * im
@@ -61,6 +69,16 @@ def exact_number(x: Any, *, rationalize: float | None = None) -> sp.Expr:
     if float(near) == x:
         return sp.Rational(near.numerator, near.denominator)
     return sp.Float(x)
+
+
+def _rationalize(value: Any) -> float | None:
+    """``None`` or a finite tolerance ``> 0`` (the ``rationalize`` argument of the symbolic engine)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)) \
+            or not math.isfinite(float(value)) or float(value) <= 0:
+        raise InvalidInput("rationalize", "None or a finite tolerance > 0 (e.g. 1e-12)", describe(value))
+    return float(value)
 
 
 def _exact_matrix(a: np.ndarray, rationalize: float | None) -> sp.Matrix:

@@ -75,6 +75,16 @@ class PauliSum:
     """
 
     def __init__(self, terms: dict, n_qubits: int):
+        from collections.abc import Mapping
+
+        from ..validate import positive_int
+
+        n_qubits = positive_int("n_qubits", n_qubits, maximum=30)
+        if not isinstance(terms, Mapping):
+            raise InvalidInput("terms", "a mapping {Pauli label: coefficient}", type(terms).__name__)
+        bad = [k for k in terms if not (isinstance(k, str) and len(k) == n_qubits and set(k) <= set("IXYZ"))]
+        if bad:
+            raise InvalidInput("terms", f"Pauli labels of {n_qubits} letters from IXYZ", repr(bad[0])[:40])
         self.terms = {k: terms[k] for k in sorted(terms)}
         self.n_qubits = n_qubits
 

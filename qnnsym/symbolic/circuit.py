@@ -61,7 +61,7 @@ from ..model.encoding import AngleEncoding
 from ..model.gates import NAMED_GATES
 from ..model.pauli import PauliString
 from ._exact import FLOAT_DROP as FLOAT_DROP  # re-exported: round-off threshold for float coefficients
-from ._exact import _exact_matrix, exact_number
+from ._exact import _exact_matrix, _rationalize, exact_number
 from ._heisenberg import _fixed_steps, _generator_terms, _heisenberg
 from ._pauli_tables import (
     PauliSum,
@@ -130,6 +130,8 @@ def feature_symbols(n_qubits: int, sample: int | None = None) -> tuple[sp.Symbol
     """
     if isinstance(n_qubits, bool) or not isinstance(n_qubits, (int, np.integer)) or n_qubits < 1:
         raise InvalidInput("n_qubits", "a positive integer", repr(n_qubits))
+    if sample is not None and (isinstance(sample, bool) or not isinstance(sample, (int, np.integer)) or sample < 0):
+        raise InvalidInput("sample", "None or a non-negative integer (the sample index)", repr(sample))
     return tuple(_feature(sample, q) for q in range(int(n_qubits)))
 
 
@@ -224,7 +226,8 @@ def estimate_measurement_terms(qnn: QNN) -> tuple[int, list[int]]:
     return int(sum(counts.values())), caps
 
 
-def _check_size(qnn: QNN, max_terms: int) -> int:
+def _check_size(qnn: QNN, max_terms: int, rationalize: Any = None) -> int:
+    _rationalize(rationalize)
     if isinstance(max_terms, bool) or not isinstance(max_terms, (int, np.integer)) or max_terms < 1:
         raise InvalidInput("max_terms", "a positive integer", repr(max_terms))
     est, _ = estimate_measurement_terms(qnn)
@@ -265,7 +268,7 @@ def effective_measurement(qnn: QNN, *, rationalize: float | None = None, max_ter
     {'YI': sin(theta_1), 'ZI': cos(theta_1)}
     """
     qnn = _require_qubits(qnn)
-    _check_size(qnn, max_terms)
+    _check_size(qnn, max_terms, rationalize)
     op = _heisenberg(qnn, rationalize=rationalize)
     return PauliSum({q: a.to_expr() for q, a in op.items()}, qnn.n_qubits)
 
@@ -332,7 +335,7 @@ def _sample_traces(data: Dataset, i: int, labels: Iterable[str], n: int, rationa
 
 
 def _check_features(data: Dataset, qnn: QNN, features: str) -> None:
-    if features not in ("numeric", "symbolic"):
+    if not isinstance(features, str) or features not in ("numeric", "symbolic"):
         raise InvalidInput("features", "'numeric' or 'symbolic'", repr(features))
     if features == "symbolic":
         enc = data.encoding
@@ -398,7 +401,7 @@ def predictions(
     Matrix([[-sin(theta_1)*sin(x_0_0) + cos(theta_1)*cos(x_0_0)]])
     """
     qnn = _require_qubits(qnn)
-    _check_size(qnn, max_terms)
+    _check_size(qnn, max_terms, rationalize)
     return sp.Matrix([y.to_expr() for y in _prediction_polys(qnn, data, features=features, rationalize=rationalize)])
 
 
@@ -416,7 +419,7 @@ def prediction_function(
         raise InvalidInput("encoding", "a qnnsym.model.AngleEncoding", type(encoding).__name__)
     if encoding.n_qubits != qnn.n_qubits:
         raise InvalidInput("encoding", f"an encoding on {qnn.n_qubits} qubits", f"one on {encoding.n_qubits}")
-    _check_size(qnn, max_terms)
+    _check_size(qnn, max_terms, rationalize)
     op = _heisenberg(qnn, rationalize=rationalize)
     xs = feature_symbols(qnn.n_qubits)
     y = TrigPoly()
@@ -466,10 +469,14 @@ def _rotation_matrix(qnn: QNN, l: int, rationalize: float | None) -> sp.Matrix:
     return out
 
 
-def unitary(qnn: QNN, *, rationalize: float | None = None, max_dim: int = 16) -> sp.Matrix:
+def unitary(qnn: QNN, *, rationalize: float | None = None, max_dim: int = 16,
+            max_terms: int = DEFAULT_MAX_TERMS) -> sp.Matrix:
     r"""``U(θ) = W_{p+1} U_p(θ_p) W_p ⋯ U_1(θ_1) W_1`` (C1) as a SymPy matrix (matrix road).
 
-    Each Pauli rotation is ``cos(cθ) I - i sin(cθ) P``; entries are expanded products.
+    Each Pauli rotation is ``cos(cθ) I - i sin(cθ) P``; entries are expanded products.  Every
+    rotation can double the number of terms of an entry, so the request is refused
+    (:class:`~qnnsym.errors.TooLarge`) when ``d^2 2^p > max_terms`` or ``d > max_dim``, before any
+    expansion.
 
     >>> from qnnsym.model import circuit
     >>> unitary(circuit(1, [("RZ", 0)], measurement="Z"))
@@ -479,9 +486,18 @@ def unitary(qnn: QNN, *, rationalize: float | None = None, max_dim: int = 16) ->
     """
     if not isinstance(qnn, QNN):
         raise InvalidInput("qnn", "a qnnsym.model.QNN", type(qnn).__name__)
+    _rationalize(rationalize)
+    for name, value in (("max_dim", max_dim), ("max_terms", max_terms)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise InvalidInput(name, "a positive integer", repr(value))
     if qnn.dim > max_dim:
         raise TooLarge("qnn", f"a model of dimension <= max_dim = {max_dim} for the dense matrix road",
                        f"d = {qnn.dim}; use effective_measurement() (Pauli road) or qnnsym.numeric.unitary")
+    est = qnn.dim**2 * 2 ** min(qnn.n_params, 256)
+    if est > max_terms:
+        raise TooLarge("qnn", f"at most max_terms = {max_terms} terms in the expanded matrix (estimate d^2 2^p)",
+                       f"about {float(est):.2e} for d = {qnn.dim}, p = {qnn.n_params}; use effective_measurement() "
+                       "(Pauli road, far fewer terms) or qnnsym.numeric.unitary for numbers")
     u = sp.eye(qnn.dim)
     for l, layer in enumerate(qnn.layers):
         if layer.fixed is not None:

@@ -33,6 +33,7 @@ True
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Sequence
@@ -41,6 +42,7 @@ import sympy as sp
 from sympy.physics.quantum import Dagger
 
 from ..errors import InvalidInput
+from ..validate import describe
 from .kernel import trig_normal_form
 from .printing import register_latex_name
 from .symbols import d as _d
@@ -143,6 +145,15 @@ class DerivationStep:
     verified: bool
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise InvalidInput("name", "a string", describe(self.name))
+        if not isinstance(self.method, str) or not self.method.strip():
+            raise InvalidInput("method", "a non-empty description of how the step is closed (e.g. flow.ABSTRACT)",
+                               describe(self.method))
+        if not isinstance(self.verified, bool):
+            raise InvalidInput("verified", "True or False", describe(self.verified))
+
     def __iter__(self):
         return iter((self.name, self.statement))
 
@@ -156,6 +167,13 @@ class Derivation:
     assumptions: tuple[str, ...]
     steps: tuple[DerivationStep, ...]
     results: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.steps, (str, bytes)) or not isinstance(self.steps, (tuple, list)):
+            raise InvalidInput("steps", "a tuple of DerivationStep", describe(self.steps))
+        for i, s in enumerate(self.steps):
+            if not isinstance(s, DerivationStep):
+                raise InvalidInput(f"steps[{i}]", "a DerivationStep", describe(s))
 
     @property
     def verified(self) -> bool:
@@ -546,7 +564,6 @@ def one_sample_flow() -> Derivation:
     )
 
 
-@lru_cache(maxsize=None)
 def one_sample_solution(case: str = "interior") -> Derivation:
     r"""Closed-form solution of ``ŷ' = -2c(γ² - ŷ²)(ŷ - y)``, ``ŷ(0) = ŷ_0`` (S12), verified exactly.
 
@@ -571,8 +588,13 @@ def one_sample_solution(case: str = "interior") -> Derivation:
     >>> sol.results["limit_e_times_t"], sol.verified
     (1/(4*c*gamma), True)
     """
-    if case not in ("interior", "boundary", "zero_target"):
-        raise InvalidInput("case", "'interior', 'boundary' or 'zero_target'", repr(case))
+    if not isinstance(case, str) or case not in ("interior", "boundary", "zero_target"):
+        raise InvalidInput("case", "'interior', 'boundary' or 'zero_target'", describe(case))
+    return _one_sample_solution(case)
+
+
+@lru_cache(maxsize=None)
+def _one_sample_solution(case: str) -> Derivation:
     f = one_sample_flow().results["ode_rhs"]
     if case == "zero_target":
         return _zero_target(f.subs(y, 0))
@@ -666,6 +688,21 @@ def _zero_target(f: sp.Expr) -> Derivation:
 
 
 # ---------------------------------------------------------------------------- explicit matrices
+def _sequence(name: str, value: Any) -> list:
+    if isinstance(value, (str, bytes, sp.MatrixBase)) or not isinstance(value, (list, tuple)):
+        raise InvalidInput(name, "a list", describe(value))
+    return list(value)
+
+
+def _finite_scalar(name: str, value: Any) -> sp.Expr:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Number, sp.Expr)):
+        raise InvalidInput(name, "a finite number or SymPy expression", describe(value))
+    value = sp.sympify(value)
+    if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise InvalidInput(name, "a finite number or SymPy expression", str(value))
+    return value
+
+
 def _square_matrix(name: str, a: Any, dim: int | None = None) -> sp.Matrix:
     if not isinstance(a, sp.MatrixBase) or a.rows != a.cols or (dim is not None and a.rows != dim):
         size = f"{dim}x{dim}" if dim else "square"
@@ -681,7 +718,7 @@ def asymptotic_kernel(m: sp.Matrix, rhos: Sequence[sp.Matrix]) -> sp.Matrix:
     Matrix([[2]])
     """
     m = _square_matrix("m", m)
-    rs = [_square_matrix(f"rhos[{i}]", r, m.rows) for i, r in enumerate(rhos)]
+    rs = [_square_matrix(f"rhos[{i}]", r, m.rows) for i, r in enumerate(_sequence("rhos", rhos))]
     comms = [m * r - r * m for r in rs]
     return sp.Matrix(len(rs), len(rs), lambda i, j: sp.expand(-(comms[i] * comms[j]).trace()))
 
@@ -698,9 +735,12 @@ def double_bracket(m: sp.Matrix, rhos: Sequence[sp.Matrix], targets: Sequence[An
     [2, 0]])
     """
     m = _square_matrix("m", m)
-    rs = [_square_matrix(f"rhos[{i}]", r, m.rows) for i, r in enumerate(rhos)]
+    rs = [_square_matrix(f"rhos[{i}]", r, m.rows) for i, r in enumerate(_sequence("rhos", rhos))]
+    targets = _sequence("targets", targets)
     if len(targets) != len(rs):
         raise InvalidInput("targets", f"{len(rs)} targets (one per state)", f"{len(targets)}")
+    targets = [_finite_scalar(f"targets[{i}]", y) for i, y in enumerate(targets)]
+    c_value = _finite_scalar("c_value", c_value)
     big_r = sp.zeros(m.rows, m.rows)
     for r, yt in zip(rs, targets):
         big_r += (sp.expand((r * m).trace()) - sp.sympify(yt)) * r

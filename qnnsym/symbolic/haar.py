@@ -319,7 +319,7 @@ def permutation_operator(sigma: Sequence[int], d: int) -> np.ndarray:
     t = len(sigma)
     if d ** (2 * t) > 2**26:
         raise TooLarge("d", "d^(2t) <= 2^26 matrix entries", f"d = {d}, t = {t}")
-    sinv = perm.inverse(sigma)
+    sinv = perm._inverse(sigma)
     idx = np.indices((d,) * t).reshape(t, -1)  # idx[k, col] = i_k of basis column col
     weights = d ** np.arange(t - 1, -1, -1)
     rows = (idx[list(sinv)] * weights[:, None]).sum(axis=0)
@@ -340,10 +340,12 @@ def cycle_trace(sigma: Sequence[int], ops: Sequence[Any]) -> Any:
     >>> cycle_trace((2, 0, 1), [A, B, C])     # 0 -> 2 -> 1 -> 0
     tr(A*C*B)
     """
+    if isinstance(ops, (str, bytes)) or not isinstance(ops, (list, tuple)):
+        raise InvalidInput("ops", "a list of Op or of square matrices", describe(ops))
     if not perm.is_permutation(sigma) or len(sigma) != len(ops):
         raise InvalidInput("sigma", f"a permutation of range({len(ops)})", describe(sigma))
     if all(isinstance(op, Op) for op in ops):
-        return sympy.Mul(*[trace_invariant(*[ops[k] for k in c]) for c in perm.cycles(sigma)])
+        return sympy.Mul(*[trace_invariant(*[ops[k] for k in c]) for c in perm._cycles(sigma)])
     if any(isinstance(op, Op) for op in ops):
         raise InvalidInput("ops", "all operators abstract (Op) or all explicit matrices", "a mix of both")
     mats, _, exact = _explicit("ops", list(ops), None)
@@ -366,7 +368,7 @@ class _CycleTracer:
 
     def __call__(self, sigma: tuple[int, ...]) -> Any:
         out: Any = sympy.S.One if self.exact else 1.0 + 0j
-        for c in perm.cycles(sigma):
+        for c in perm._cycles(sigma):
             out = out * self.cycle(c)
         return sympy.expand(out) if self.exact else out
 
@@ -383,7 +385,7 @@ def _abstract_overlaps(ops: Sequence[Op]) -> list[tuple[int, tuple[str, ...]]]:
     out = []
     for sigma in perm.all_permutations(len(ops)):
         k, names = 0, []
-        for c in perm.cycles(sigma):
+        for c in perm._cycles(sigma):
             kc, nc = _reduce_word([ops[i] for i in c])
             k += kc
             names.extend(nc)
@@ -527,7 +529,7 @@ def twirl(X: Any, t: int, d: Any = None) -> dict[perm.Permutation, Any]:
 def _overlap(m: Any, sigma: perm.Permutation, d: int, exact: bool) -> Any:
     """``tr(P_sigma^dag X) = sum_c X[(c_{sigma^-1(0)}, ...), (c_0, ...)]``."""
     t = len(sigma)
-    sinv = perm.inverse(sigma)
+    sinv = perm._inverse(sigma)
     if not exact:
         letters = "abcdefghijklmnopqrstuvwxyz"
         sub = "".join(letters[sinv[k]] for k in range(t)) + letters[:t]
@@ -687,10 +689,9 @@ def second_moment_coefficients(A: Any, d: Any = None) -> tuple[Any, Any]:
     >>> second_moment_coefficients(sympy.diag(1, -1, 1, -1))       # a 2-qubit Pauli: (-1/15, 4/15)
     (-1/15, 4/15)
     """
-    if isinstance(A, Op):
-        c = twirl([A, A], 2, d)
-    elif _is_matrix(A):
-        c = twirl([A, A], 2, d)
-    else:
+    if not isinstance(A, Op) and not (_is_matrix(A) and np.ndim(A) == 2):
         raise InvalidInput("A", "an Op or a square matrix", describe(A))
+    if not isinstance(A, Op):
+        _explicit("A", [A], d)  # names A (not twirl's X) when the matrix is malformed
+    c = twirl([A, A], 2, d)
     return c[(0, 1)], c[(1, 0)]

@@ -18,10 +18,15 @@ tr(A)*tr(B)/d
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
+
+from ..errors import InvalidInput, TooLarge
+from ..validate import describe
 
 __all__ = [
     "Conj",
@@ -48,9 +53,74 @@ class Conj:
     op: Any
     group: str
 
+    def __post_init__(self) -> None:
+        _op("op", self.op)
+        _group("group", self.group)
+
     @property
     def name(self) -> str:
         return f"{self.group}[{self.op.name}]"
+
+
+# --------------------------------------------------------------------------------------------
+# validation
+
+
+def _op(name: str, op: Any) -> Any:
+    from qnnsym.symbolic.haar import Op
+
+    if not isinstance(op, Op):
+        raise InvalidInput(name, "an abstract operator qnnsym.symbolic.haar.Op", describe(op))
+    return op
+
+
+def _group(name: str, group: Any) -> str:
+    if not isinstance(group, str) or not group.strip():
+        raise InvalidInput(name, "a non-empty string naming the Haar unitary (e.g. 'V')", describe(group))
+    return group
+
+
+def _nc(name: str, p: Any) -> "NC":
+    if not isinstance(p, NC):
+        raise InvalidInput(name, "a non-commutative polynomial NC (from letter, conj or haar)", describe(p))
+    return p
+
+
+def _coefficient(name: str, c: Any) -> Any:
+    import sympy as sp
+
+    if isinstance(c, bool) or not isinstance(c, (numbers.Number, sp.Basic)):
+        raise InvalidInput(name, "a number or a SymPy expression", describe(c))
+    if isinstance(c, numbers.Number) and not isinstance(c, numbers.Rational):
+        if not all(math.isfinite(v) for v in (complex(c).real, complex(c).imag)):
+            raise InvalidInput(name, "a finite number or a SymPy expression", repr(c))
+    if isinstance(c, sp.Basic) and c.has(sp.nan, sp.oo, -sp.oo, sp.zoo):
+        raise InvalidInput(name, "a finite number or a SymPy expression", str(c))
+    return c
+
+
+_POLY_EXPECTED = "a trace polynomial: a mapping {tuple of words (tuples of Op/Conj/Haar letters): coefficient}"
+
+
+def _trace_poly(name: str, poly: Any) -> Mapping:
+    from qnnsym.symbolic.haar import Op
+
+    if not isinstance(poly, Mapping):
+        raise InvalidInput(name, _POLY_EXPECTED, describe(poly))
+    letters = (Op, Conj, Haar)
+    for key, coeff in poly.items():
+        if not isinstance(key, tuple) or not all(
+                isinstance(w, tuple) and all(isinstance(x, letters) for x in w) for w in key):
+            raise InvalidInput(name, _POLY_EXPECTED, f"the key {key!r}"[:80])
+        _coefficient(f"{name}[{key!r}]"[:60], coeff)
+    return poly
+
+
+def _dim(d: Any) -> Any:
+    from qnnsym.symbolic.symbols import d as D
+    from qnnsym.symbolic.weingarten import _dimension
+
+    return D if d is None else _dimension("d", d)
 
 
 def _name(x: Any) -> str:
@@ -72,9 +142,13 @@ class NC:
     __slots__ = ("terms",)
 
     def __init__(self, terms: Mapping[tuple, Any] | None = None):
+        if terms is not None and not isinstance(terms, Mapping):
+            raise InvalidInput("terms", "a mapping {word (tuple of letters): coefficient}", describe(terms))
         self.terms = {k: v for k, v in (terms or {}).items() if v != 0}
 
     def __add__(self, other: "NC") -> "NC":
+        if not isinstance(other, NC):
+            return NotImplemented
         out = dict(self.terms)
         for k, v in other.terms.items():
             out[k] = out.get(k, 0) + v
@@ -84,6 +158,8 @@ class NC:
         return NC({k: -v for k, v in self.terms.items()})
 
     def __sub__(self, other: "NC") -> "NC":
+        if not isinstance(other, NC):
+            return NotImplemented
         return self + (-other)
 
     def __mul__(self, other: Any) -> "NC":
@@ -93,15 +169,17 @@ class NC:
                 for k2, v2 in other.terms.items():
                     out[k1 + k2] = out.get(k1 + k2, 0) + v1 * v2
             return NC(out)
+        _coefficient("scalar", other)
         return NC({k: v * other for k, v in self.terms.items()})
 
     def __rmul__(self, other: Any) -> "NC":
+        _coefficient("scalar", other)
         return NC({k: other * v for k, v in self.terms.items()})
 
 
 def letter(op: Any) -> NC:
     """The fixed operator ``op`` (an :class:`~qnnsym.symbolic.haar.Op`) as a polynomial."""
-    return NC({(op,): 1})
+    return NC({(_op("op", op),): 1})
 
 
 def conj(op: Any, group: str) -> NC:
@@ -110,13 +188,15 @@ def conj(op: Any, group: str) -> NC:
 
 
 def commutator(a: NC, b: NC) -> NC:
+    """``a b - b a``."""
+    _nc("a", a), _nc("b", b)
     return a * b - b * a
 
 
 def tr(p: NC) -> dict:
     """The trace of ``p`` as a trace polynomial ``{sorted tuple of cyclic words: coefficient}``."""
     out: dict = {}
-    for w, c in p.terms.items():
+    for w, c in _nc("p", p).terms.items():
         key = (_canon(w),)
         out[key] = out.get(key, 0) + c
     return out
@@ -125,7 +205,11 @@ def tr(p: NC) -> dict:
 def trace_product(*factors: Mapping) -> dict:
     """The product of trace polynomials (and scalars)."""
     out: dict = {(): 1}
-    for f in factors:
+    for i, f in enumerate(factors):
+        if isinstance(f, Mapping):
+            _trace_poly(f"factors[{i}]", f)
+        else:
+            _coefficient(f"factors[{i}]", f)
         if not isinstance(f, Mapping):
             out = {k: v * f for k, v in out.items()}
             continue
@@ -140,7 +224,15 @@ def trace_product(*factors: Mapping) -> dict:
 
 def tp_add(*polys: Mapping, weights: Iterable[Any] | None = None) -> dict:
     """A linear combination of trace polynomials."""
+    for i, p in enumerate(polys):
+        _trace_poly(f"polys[{i}]", p)
+    if weights is not None and (isinstance(weights, (str, bytes)) or not isinstance(weights, Iterable)):
+        raise InvalidInput("weights", f"{len(polys)} numbers or SymPy expressions", describe(weights))
     weights = list(weights) if weights is not None else [1] * len(polys)
+    if len(weights) != len(polys):
+        raise InvalidInput("weights", f"{len(polys)} weights (one per polynomial)", f"{len(weights)}")
+    for i, w in enumerate(weights):
+        _coefficient(f"weights[{i}]", w)
     out: dict = {}
     for p, w in zip(polys, weights):
         for k, v in p.items():
@@ -176,7 +268,11 @@ def haar_average_words(poly: Mapping, group: str, d: Any = None, *, subs: Mappin
     from qnnsym.symbolic import permutations as perm
     from qnnsym.symbolic.symbols import d as D
 
-    dd = D if d is None else d
+    _trace_poly("poly", poly)
+    _group("group", group)
+    dd = _dim(d)
+    if subs is not None and not isinstance(subs, Mapping):
+        raise InvalidInput("subs", "a mapping {SymPy expression: value} or None", describe(subs))
     subs_t = tuple(sorted(((k, v) for k, v in (subs or {}).items()), key=lambda kv: str(kv[0])))
     acc: dict = defaultdict(lambda: defaultdict(int))
     for words, coeff in poly.items():
@@ -200,7 +296,7 @@ def haar_average_words(poly: Mapping, group: str, d: Any = None, *, subs: Mappin
         for tau, c_tau in _twirl_cached(tuple(slot_ops), dd, subs_t):
             if c_tau == 0:
                 continue
-            tinv = perm.inverse(tau)
+            tinv = perm._inverse(tau)
             phi = [tinv[nxt[k]] for k in range(t)]
             seen = [False] * t
             new_words = list(carried)
@@ -232,12 +328,18 @@ class Haar:
     group: str
     dagger: bool = False
 
+    def __post_init__(self) -> None:
+        _group("group", self.group)
+        if not isinstance(self.dagger, bool):
+            raise InvalidInput("dagger", "True or False", describe(self.dagger))
+
     @property
     def name(self) -> str:
         return f"<{self.group}{'†' if self.dagger else ''}>"
 
 
 def haar(group: str, dagger: bool = False) -> NC:
+    """The loose letter ``V_group`` (or ``V_group†`` with ``dagger``) as a polynomial."""
     return NC({(Haar(group, dagger),): 1})
 
 
@@ -255,7 +357,9 @@ def haar_average_letters(poly: Mapping, group: str, d: Any = None) -> dict:
     from qnnsym.symbolic.symbols import d as D
     from qnnsym.symbolic.weingarten import weingarten_table
 
-    dd = D if d is None else d
+    _trace_poly("poly", poly)
+    _group("group", group)
+    dd = _dim(d)
     acc: dict = defaultdict(lambda: defaultdict(int))
     for words, coeff in poly.items():
         carried, blocks, succ_letter = [], {}, {}
@@ -279,15 +383,20 @@ def haar_average_letters(poly: Mapping, group: str, d: Any = None) -> dict:
             continue
         if len(vds) != t:
             continue  # unequal numbers of V and V†: the average vanishes (phase invariance)
+        if t > perm.MAX_TABLE_T:
+            n = math.factorial(t)
+            raise TooLarge("poly", f"at most {perm.MAX_TABLE_T} letters V (and as many V†) of group {group!r} in a "
+                           f"term (t!^2 pairs of permutations)",
+                           f"t = {t} ({n * n} pairs); use qnnsym.numeric.haar.haar_average (Monte Carlo) instead")
         kind = {L: ("v", k) for k, L in enumerate(vs)}
         kind.update({L: ("vd", k) for k, L in enumerate(vds)})
         table = weingarten_table(t, dd)
         for sig in perm.all_permutations(t):
             for tau in perm.all_permutations(t):
-                wg = table[perm.cycle_type(perm.compose(sig, perm.inverse(tau)))]
+                wg = table[perm._cycle_type(perm._compose(sig, perm._inverse(tau)))]
                 if wg == 0:
                     continue
-                tinv = perm.inverse(tau)
+                tinv = perm._inverse(tau)
                 nxt = {}
                 for L in blocks:
                     typ, k = kind[succ_letter[L]]
@@ -319,13 +428,18 @@ def to_sympy(poly: Mapping, d: Any = None) -> Any:
     from qnnsym.symbolic.haar import trace_invariant
     from qnnsym.symbolic.symbols import d as D
 
+    _trace_poly("poly", poly)
+    if d is not None:
+        _dim(d)
     terms = []
     for words, coeff in poly.items():
         factors = []
         for w in words:
-            if any(isinstance(x, Conj) for x in w):
-                raise ValueError(f"word {w} still has Haar letters; average them first")
+            if any(isinstance(x, (Conj, Haar)) for x in w):
+                raise InvalidInput("poly", "a trace polynomial without Haar letters (average them first)",
+                                   f"the word {tuple(_name(x) for x in w)}")
             factors.append(trace_invariant(*w))
         terms.append(coeff * sp.Mul(*factors))
     out = sp.Add(*terms)
     return out if d is None or d == D else out.subs(D, d)
+

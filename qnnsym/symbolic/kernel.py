@@ -42,6 +42,7 @@ from typing import Any, Iterable
 import sympy as sp
 
 from ..errors import InvalidInput, TooLarge
+from ..validate import describe
 from ..model import QNN, Dataset
 from ._trigpoly import COS, SIN, TrigPoly, _sum_of_products
 from .circuit import (
@@ -132,9 +133,22 @@ def trig_normal_form(expr: Any, variables: Iterable[sp.Symbol] | None = None, *,
     >>> trig_normal_form(sp.sin(t / 2)**2)
     1/2 - cos(t)/2
     """
+    if steps is not None and not isinstance(steps, list):
+        raise InvalidInput("steps", "a list (the named rewrites are appended to it) or None", describe(steps))
+    if variables is not None:
+        if isinstance(variables, (str, bytes, sp.Basic)) or not isinstance(variables, Iterable):
+            raise InvalidInput("variables", "an iterable of SymPy symbols or None", describe(variables))
+        variables = list(variables)
+        bad = [v for v in variables if not isinstance(v, sp.Symbol)]
+        if bad:
+            raise InvalidInput("variables", "an iterable of SymPy symbols or None", f"{bad[0]!r} ({type(bad[0]).__name__})")
     if isinstance(expr, sp.MatrixBase):
         return expr.applyfunc(lambda e: trig_normal_form(e, variables))
+    if isinstance(expr, bool) or not isinstance(expr, (sp.Basic, int, float, complex)):
+        raise InvalidInput("expr", "a SymPy expression or matrix (a trigonometric polynomial)", describe(expr))
     expr = sp.sympify(expr)
+    if expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        raise InvalidInput("expr", "a finite trigonometric polynomial", f"{expr} (not finite)")
     if expr.has(sp.exp):
         expr = expr.rewrite(sp.cos)
         if steps is not None:
@@ -267,8 +281,10 @@ def derive_tangent_kernel(
     qnn = _require_qubits(qnn)
     if not isinstance(data, Dataset):
         raise InvalidInput("data", "a qnnsym.model.Dataset", type(data).__name__)
+    if not isinstance(kernel, bool):
+        raise InvalidInput("kernel", "True or False", describe(kernel))
     _check_features(data, qnn, features)
-    _check_size(qnn, max_terms)
+    _check_size(qnn, max_terms, rationalize)
     est = _check_work(qnn, data, features, max_work) if kernel else estimate_kernel_terms(qnn, data, features=features)
     t0 = time.perf_counter()
     steps: list[Step] = []

@@ -160,6 +160,8 @@ def latex_steps(steps: Iterable[Any]) -> str:
     ``steps`` is any sequence of ``(name, expression or summary)`` pairs — the step lists of
     :mod:`qnnsym.symbolic.kernel`, or :class:`~qnnsym.symbolic.flow.DerivationStep` objects.
     """
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Iterable):
+        raise InvalidInput("steps", "a sequence of (name, expression or summary) pairs", type(steps).__name__)
     rows = []
     for k, step in enumerate(steps, 1):
         name, obj = _step_pair(step)

@@ -23,6 +23,7 @@ tr(A**2)
 
 from __future__ import annotations
 
+import numbers
 from functools import lru_cache
 
 import sympy
@@ -35,19 +36,39 @@ __all__ = ["d", "theta", "feature", "sample_feature", "trace_symbol"]
 d: sympy.Symbol = sympy.Symbol("d", positive=True, integer=True)
 
 
+def _index(name: str, value: object, minimum: int) -> int:
+    from ..errors import InvalidInput
+    from ..validate import describe
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < minimum:
+        what = "a positive integer" if minimum == 1 else "a non-negative integer"
+        raise InvalidInput(name, what, describe(value))
+    return int(value)
+
+
+def theta(l: int | str) -> sympy.Symbol:
+    """The real parameter ``theta_l`` of layer ``l >= 1``, or of a generic layer named by an
+    identifier (``theta("l")``), one object per ``l``."""
+    if isinstance(l, str) and l.isidentifier():
+        return _theta(l)
+    return _theta(_index("l", l, 1))
+
+
 @lru_cache(maxsize=None)
-def theta(l: int) -> sympy.Symbol:
-    """The real parameter ``theta_l`` of layer ``l`` (one object per ``l``)."""
+def _theta(l: int | str) -> sympy.Symbol:
     return sympy.Symbol(f"theta_{l}", real=True)
 
 
-@lru_cache(maxsize=None)
 def feature(i: int) -> sympy.Symbol:
-    """The real classical feature ``x_i`` (one object per ``i``)."""
+    """The real classical feature ``x_i``, ``i >= 0`` (one object per ``i``)."""
+    return _feature(_index("i", i, 0))
+
+
+@lru_cache(maxsize=None)
+def _feature(i: int) -> sympy.Symbol:
     return sympy.Symbol(f"x_{i}", real=True)
 
 
-@lru_cache(maxsize=None)
 def sample_feature(i: int, q: int) -> sympy.Symbol:
     """``x_{i,q}`` (printed ``x_i_q``, LaTeX ``x_{i,q}``): feature ``q`` of sample ``i`` (real).
 
@@ -58,15 +79,29 @@ def sample_feature(i: int, q: int) -> sympy.Symbol:
     >>> sample_feature(2, 0), sample_feature(2, 0) is sample_feature(2, 0), sample_feature(2, 0).is_real
     (x_2_0, True, True)
     """
+    return _sample_feature(_index("i", i, 0), _index("q", q, 0))
+
+
+@lru_cache(maxsize=None)
+def _sample_feature(i: int, q: int) -> sympy.Symbol:
     register_latex_name(f"x_{i}_{q}", f"x_{{{i},{q}}}")
     return sympy.Symbol(f"x_{i}_{q}", real=True)
 
 
-@lru_cache(maxsize=None)
 def trace_symbol(name: str) -> sympy.Symbol:
     """The trace invariant called ``name`` (e.g. ``"tr(A*B)"``), one object per name.
 
     Build names with :func:`qnnsym.symbolic.haar.trace_invariant`, which puts a
     product of abstract operators into its canonical cyclic form first.
     """
+    if not isinstance(name, str) or not name.strip():
+        from ..errors import InvalidInput
+        from ..validate import describe
+
+        raise InvalidInput("name", "a non-empty string such as 'tr(A*B)'", describe(name))
+    return _trace_symbol(name)
+
+
+@lru_cache(maxsize=None)
+def _trace_symbol(name: str) -> sympy.Symbol:
     return sympy.Symbol(name)

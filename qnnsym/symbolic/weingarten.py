@@ -118,7 +118,7 @@ def _cycle_type_of(name: str, sigma: Any) -> perm.Partition:
     """
     if isinstance(sigma, (tuple, list)):
         if perm.is_permutation(sigma):
-            return perm.cycle_type(tuple(int(x) for x in sigma))
+            return perm._cycle_type(tuple(int(x) for x in sigma))
         if perm.is_partition(sigma):
             return tuple(int(x) for x in sigma)
     raise InvalidInput(
@@ -144,6 +144,8 @@ def hook_product(lam: perm.Partition) -> int:
     >>> hook_product((2, 1))
     3
     """
+    if not perm.is_partition(lam):
+        raise InvalidInput("lam", "a partition (non-increasing tuple of positive ints)", repr(lam)[:60])
     conj = _conjugate(lam)
     h = 1
     for i, row in enumerate(lam):
@@ -459,7 +461,7 @@ def gram_matrix(t: int, d: Any) -> sympy.Matrix:
     mult, inv, _ = perm.multiplication_table(t)
     perms = perm.all_permutations(t)
     powers = [dd**k for k in range(t + 1)]
-    ncyc = [perm.num_cycles(p) for p in perms]
+    ncyc = [perm._num_cycles(p) for p in perms]
     n = len(perms)
     return sympy.Matrix(n, n, lambda i, j: powers[ncyc[mult[inv[i], j]]])
 
