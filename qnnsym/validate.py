@@ -38,6 +38,10 @@ __all__ = [
     "state_vector",
     "density_matrix",
     "describe",
+    "real_array",
+    "text",
+    "flag",
+    "member",
 ]
 
 
@@ -101,7 +105,7 @@ def _as_array(name: str, value: Any, dtype: type, what: str) -> np.ndarray:
         arr = np.asarray(value)
     except Exception as exc:  # ragged lists and the like
         raise InvalidInput(name, what, f"{describe(value)} that numpy cannot read ({exc})") from None
-    if arr.dtype == object or arr.dtype.kind not in "biufc":
+    if arr.dtype == object or arr.dtype.kind not in "iufc":  # booleans are refused like bool scalars
         raise InvalidInput(name, what, describe(value))
     if dtype is np.float64 and arr.dtype.kind == "c":
         if np.any(arr.imag != 0):
@@ -201,3 +205,44 @@ def density_matrix(name: str, value: Any, d: int | None = None) -> np.ndarray:
             f"smallest eigenvalue {lam_min!r}",
         )
     return arr
+
+
+def real_array(name: str, value: Any, shape: tuple[int | None, ...] | None = None) -> np.ndarray:
+    """A finite ``float64`` array whose shape matches ``shape`` (``None`` entries = any length;
+    ``shape=None`` = any shape, including a scalar); complex input is accepted only with zero
+    imaginary part."""
+    if shape is None:
+        what = "a finite real number or array"
+        if isinstance(value, bool):
+            raise InvalidInput(name, what, describe(value))
+        arr = _as_array(name, value, np.float64, what)
+        return arr.reshape(np.shape(value)) if arr.size == 1 else arr  # ascontiguousarray makes scalars 1-d
+    spec = "x".join("*" if s is None else str(s) for s in shape)
+    what = f"a finite real array of shape {spec}"
+    arr = _as_array(name, value, np.float64, what)
+    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+        raise InvalidInput(name, what, f"an array of shape {arr.shape}")
+    return arr
+
+
+def text(name: str, value: Any) -> str:
+    """A ``str``."""
+    if not isinstance(value, str):
+        raise InvalidInput(name, "a string", describe(value))
+    return value
+
+
+def flag(name: str, value: Any) -> bool:
+    """A ``bool`` (``numpy.bool_`` accepted; integers are refused)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidInput(name, "True or False", describe(value))
+    return bool(value)
+
+
+def member(name: str, value: Any, choices: tuple[str, ...], *, case_insensitive: bool = False) -> str:
+    """One of the strings ``choices`` (returned in the spelling of ``choices``)."""
+    if isinstance(value, str):
+        for c in choices:
+            if value == c or (case_insensitive and value.upper() == c.upper()):
+                return c
+    raise InvalidInput(name, "one of " + ", ".join(repr(c) for c in choices), describe(value))

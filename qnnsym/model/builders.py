@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from .. import validate
-from ..errors import InvalidInput
+from ..errors import InvalidInput, TooLarge
 from ..sampling import as_rng, haar_unitaries
 from .gates import NAMED_GATES, DenseUnitary, Gate, GateSequence
 from .operators import DiagonalOperator, HermitianOperator, PauliOperator, as_operator
@@ -29,6 +29,9 @@ __all__ = ["dense_haar_model", "hardware_efficient_ansatz", "circuit", "pm1_diag
 
 #: One-qubit rotations and their generator letter: ``R_P(theta) = exp(-i theta P / 2)`` (C1).
 ROTATIONS = {"RX": "X", "RY": "Y", "RZ": "Z"}
+
+#: :func:`dense_haar_model` holds ``p + 1`` dense ``d x d`` unitaries (and the engine a product of them).
+DENSE_MODEL_MAX_BYTES = 2 * 2**30
 
 
 def pm1_diagonal(d: int) -> np.ndarray:
@@ -76,9 +79,13 @@ def dense_haar_model(
     if d < 2:
         raise InvalidInput("d", "a dimension >= 2", str(d))
     p = validate.positive_int("p", p)
-    gamma = validate.finite_real("gamma", gamma)
-    if gamma == 0:
-        raise InvalidInput("gamma", "a non-zero measurement scale", "0")
+    need = (p + 1) * d * d * 16
+    if need > DENSE_MODEL_MAX_BYTES:
+        raise TooLarge("d", f"(p + 1) d^2 complex entries within DENSE_MODEL_MAX_BYTES = {DENSE_MODEL_MAX_BYTES} bytes",
+                       f"d = {d}, p = {p} ({need:.3g} bytes); use a circuit model (circuit, hardware_efficient_ansatz) for large registers")
+    gamma = _check_gamma(gamma)
+    final_unitary = validate.flag("final_unitary", final_unitary)
+    generator = validate.member("generator", generator, ("diagonal", "pauli"))
     gen = as_rng(seed, rng)
     qubits = _is_power_of_two(d)
     n_qubits = int(np.log2(d)) if qubits else None
@@ -108,9 +115,20 @@ def dense_haar_model(
                meta={"family": "dense", "generator": generator, "gamma": gamma})
 
 
+def _check_gamma(gamma: Any) -> float:
+    gamma = validate.finite_real("gamma", gamma)
+    if gamma == 0:
+        raise InvalidInput("gamma", "a non-zero measurement scale", "0")
+    return gamma
+
+
 def _scaled(op: HermitianOperator, gamma: float) -> HermitianOperator:
     if gamma == 1.0:
         return op
+    with np.errstate(over="ignore"):
+        scaled_norm = abs(gamma) * op.norm
+    if not np.isfinite(scaled_norm):
+        raise InvalidInput("gamma", f"a scale with gamma * ||M|| finite in float64 (||M|| = {op.norm:.3g})", repr(gamma))
     if isinstance(op, PauliOperator):
         return PauliOperator(op.pauli, op.coeff * gamma)
     if isinstance(op, DiagonalOperator):
@@ -160,6 +178,10 @@ def circuit(n_qubits: int, gates: Iterable[Sequence[Any]], measurement: Any, *, 
     rotations form the next layer's ``W_l``; those after the last rotation form ``W_{p+1}``.
     """
     n = validate.positive_int("n_qubits", n_qubits)
+    name = validate.text("name", name)
+    gamma = _check_gamma(gamma)
+    if isinstance(gates, (str, bytes)) or not isinstance(gates, Iterable):
+        raise InvalidInput("gates", "a list of gate tuples such as [('RY', 0), ('CNOT', 0, 1)]", validate.describe(gates))
     pending: list[Gate] = []
     layers: list[Layer] = []
     for i, spec in enumerate(gates):
@@ -179,7 +201,7 @@ def circuit(n_qubits: int, gates: Iterable[Sequence[Any]], measurement: Any, *, 
     if not layers:
         raise InvalidInput("gates", "at least one parametrised gate (RX, RY, RZ, PAULIROT, EXP, GEN)", "none")
     final = GateSequence(n, tuple(pending)) if pending else None
-    m0 = _scaled(as_operator("measurement", measurement, 2**n), validate.finite_real("gamma", gamma))
+    m0 = _scaled(as_operator("measurement", measurement, 2**n), gamma)
     return QNN(tuple(layers), m0, final=final, n_qubits=n, name=name, meta={"family": "circuit"})
 
 
@@ -187,8 +209,10 @@ def _fixed_gate(i: int, key: str, args: tuple[Any, ...], n: int) -> Gate:
     if key == "U":
         if len(args) != 2:
             raise InvalidInput(f"gates[{i}]", "('U', qubits, matrix)", f"{len(args)} arguments")
-        qubits = (args[0],) if isinstance(args[0], (int, np.integer)) else tuple(args[0])
-        gate = Gate("U", qubits, args[1])
+        try:
+            gate = Gate("U", args[0], args[1])
+        except InvalidInput as exc:
+            raise InvalidInput(f"gates[{i}] (U {exc.argument})", exc.expected, exc.got) from None
     elif key in NAMED_GATES:
         try:
             gate = Gate.named(key, *args)
@@ -219,10 +243,12 @@ def hardware_efficient_ansatz(
     """
     n = validate.positive_int("n_qubits", n_qubits)
     n_layers = validate.positive_int("n_layers", n_layers)
+    if isinstance(rotations, str) or not isinstance(rotations, (tuple, list)) or not rotations:
+        raise InvalidInput("rotations", f"a non-empty sequence of names among {sorted(ROTATIONS)}", validate.describe(rotations))
     for r in rotations:
-        if r.upper() not in ROTATIONS:
+        if not isinstance(r, str) or r.upper() not in ROTATIONS:
             raise InvalidInput("rotations", f"names among {sorted(ROTATIONS)}", repr(r))
-    if entangler.upper() not in ("CNOT", "CZ"):
+    if not isinstance(entangler, str) or entangler.upper() not in ("CNOT", "CZ"):
         raise InvalidInput("entangler", "'CNOT' or 'CZ'", repr(entangler))
     gates: list[tuple[Any, ...]] = []
     for _ in range(n_layers):

@@ -45,7 +45,11 @@ class Dataset:
     features: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        states = validate.complex_array("states", self.states, (None, None) if np.ndim(self.states) == 2 else (None, None, None))
+        try:
+            ndim = np.ndim(self.states)
+        except (ValueError, TypeError):  # ragged nested lists: complex_array reports them
+            ndim = 3
+        states = validate.complex_array("states", self.states, (None, None) if ndim == 2 else (None, None, None))
         m = states.shape[0]
         if m == 0:
             raise InvalidInput("states", "at least one input state", "an empty array")
@@ -66,8 +70,15 @@ class Dataset:
         targets.flags.writeable = False
         object.__setattr__(self, "states", states)
         object.__setattr__(self, "targets", targets)
+        if self.encoding is not None:
+            from .encoding import AngleEncoding
+
+            if not isinstance(self.encoding, AngleEncoding):
+                raise InvalidInput("encoding", "an AngleEncoding or None", validate.describe(self.encoding))
+            if self.encoding.dim != states.shape[1]:
+                raise InvalidInput("encoding", f"an encoding into dimension {states.shape[1]} (the states')", f"dimension {self.encoding.dim}")
         if self.features is not None:
-            feats = np.array(self.features, dtype=np.float64)
+            feats = validate.real_array("features", self.features, (m, None)).copy()
             feats.flags.writeable = False
             object.__setattr__(self, "features", feats)
 
@@ -124,8 +135,10 @@ def random_orthonormal_dataset(
     The states are the first ``m`` columns of a Haar-random unitary, so they are
     orthonormal and each one is Haar-distributed.
     """
-    states = orthonormal_states(d, m, rng=as_rng(seed, rng))
+    if not isinstance(labels, (tuple, list)) or len(labels) != 2:
+        raise InvalidInput("labels", "a pair (label of the first half, label of the rest)", validate.describe(labels))
     hi, lo = (validate.finite_real("labels[0]", labels[0]), validate.finite_real("labels[1]", labels[1]))
+    states = orthonormal_states(d, m, rng=as_rng(seed, rng))
     n_hi = (m + 1) // 2
     targets = np.array([hi] * n_hi + [lo] * (m - n_hi))
     return Dataset(states, targets)

@@ -26,6 +26,9 @@ __all__ = ["AngleEncoding"]
 
 _ROTATIONS = ("RY", "RX")
 
+#: ``state`` builds a dense ``2^n`` vector; 26 qubits is 1 GiB of complex128.
+MAX_QUBITS = 26
+
 
 @dataclass(frozen=True)
 class AngleEncoding:
@@ -36,9 +39,8 @@ class AngleEncoding:
     scale: float = 1.0
 
     def __post_init__(self) -> None:
-        validate.positive_int("n_qubits", self.n_qubits)
-        if self.rotation not in _ROTATIONS:
-            raise InvalidInput("rotation", f"one of {_ROTATIONS}", repr(self.rotation))
+        validate.positive_int("n_qubits", self.n_qubits, maximum=MAX_QUBITS)
+        validate.member("rotation", self.rotation, _ROTATIONS)
         object.__setattr__(self, "scale", validate.finite_real("scale", self.scale))
 
     @property
@@ -55,16 +57,27 @@ class AngleEncoding:
     def state(self, x: Any) -> np.ndarray:
         """``|phi(x)>`` for one feature vector of length ``n_qubits``."""
         x = validate.real_vector("x", x, length=self.n_qubits)
+        with np.errstate(over="ignore"):
+            angles = self.scale * x
+        if not np.all(np.isfinite(angles)):
+            q = int(np.flatnonzero(~np.isfinite(angles))[0])
+            raise InvalidInput("x", f"features whose angles scale * x_q are finite (scale = {self.scale!r})",
+                               f"x[{q}] = {x[q]!r}, so the angle overflows")
         out = np.ones(1, dtype=np.complex128)
-        for xq in x:
-            out = np.kron(out, self.qubit_state(self.scale * xq))
+        for a in angles:
+            out = np.kron(out, self.qubit_state(a))
         return out
 
     def dataset(self, features: Any, targets: Any) -> Dataset:
         """Encode an ``(m, n_qubits)`` feature matrix into a :class:`Dataset` with the given targets."""
-        feats = np.asarray(features, dtype=np.float64) if not isinstance(features, np.ndarray) else features
-        if np.ndim(feats) != 2 or np.shape(feats)[1] != self.n_qubits:
-            raise InvalidInput("features", f"an (m, {self.n_qubits}) array of real features", validate.describe(features))
-        feats = validate.complex_array("features", feats, (None, self.n_qubits)).real
-        states = np.array([self.state(row) for row in feats])
+        feats = validate.real_array("features", features, (None, self.n_qubits))
+        if feats.shape[0] == 0:
+            raise InvalidInput("features", f"at least one row of {self.n_qubits} features", "an empty array")
+        states = []
+        for i, row in enumerate(feats):
+            try:
+                states.append(self.state(row))
+            except InvalidInput as exc:
+                raise InvalidInput(f"features[{i}]", exc.expected, exc.got) from None
+        states = np.array(states)
         return Dataset(states, targets, encoding=self, features=feats)

@@ -82,7 +82,13 @@ class Gate:
     matrix: np.ndarray
 
     def __post_init__(self) -> None:
-        qubits = tuple(self.qubits)
+        validate.text("name", self.name)
+        if isinstance(self.qubits, (int, np.integer)) and not isinstance(self.qubits, bool):
+            qubits: tuple = (self.qubits,)
+        elif isinstance(self.qubits, (tuple, list, range, np.ndarray)):
+            qubits = tuple(self.qubits.tolist() if isinstance(self.qubits, np.ndarray) else self.qubits)
+        else:
+            raise InvalidInput("qubits", "a tuple of distinct non-negative qubit indices", validate.describe(self.qubits))
         for q in qubits:
             validate.nonnegative_int("qubits", q)
         if not qubits or len(set(qubits)) != len(qubits):
@@ -95,7 +101,7 @@ class Gate:
 
     @classmethod
     def named(cls, name: str, *qubits: int) -> "Gate":
-        key = name.upper()
+        key = validate.text("name", name).upper()
         if key not in NAMED_GATES:
             raise InvalidInput("name", f"one of {sorted(NAMED_GATES)}", repr(name))
         m = NAMED_GATES[key]
@@ -120,7 +126,12 @@ class GateSequence:
 
     def __post_init__(self) -> None:
         n = validate.positive_int("n_qubits", self.n_qubits)
-        gates = tuple(self.gates)
+        if isinstance(self.gates, Gate):
+            gates: tuple = (self.gates,)
+        elif isinstance(self.gates, (tuple, list)):
+            gates = tuple(self.gates)
+        else:
+            raise InvalidInput("gates", "a sequence of Gate objects", validate.describe(self.gates))
         for g in gates:
             if not isinstance(g, Gate):
                 raise InvalidInput("gates", "a sequence of Gate objects", validate.describe(g))

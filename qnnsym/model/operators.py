@@ -188,7 +188,21 @@ HermitianOperator = Union[PauliOperator, DiagonalOperator, DenseHermitian]
 
 
 def as_operator(name: str, value: object, dim: int | None = None) -> HermitianOperator:
-    """Accept an operator, a Pauli label (``"ZI"``), or a Hermitian matrix, and check its dimension."""
+    """Accept an operator, a Pauli label (``"ZI"``), or a Hermitian matrix, and check its dimension.
+
+    Errors name ``name`` (the caller's argument).  A matrix must be Hermitian within
+    ``max|A - A^H| <= 1e-10 * max(1, max|A|)`` (:data:`qnnsym.tolerances.HERMITIAN_ATOL`).
+
+    >>> as_operator("measurement", "ZI").dim
+    4
+    >>> as_operator("measurement", [[0, 1], [0, 0]])
+    Traceback (most recent call last):
+    ...
+    qnnsym.errors.InvalidInput: measurement: expected a Hermitian 2x2 matrix (max|A - A^H| <= 1e-10 * max(1, max|A|)), got max|A - A^H| = 1
+    """
+    name = validate.text("name", name)
+    if dim is not None:
+        dim = validate.positive_int("dim", dim)
     if isinstance(value, (PauliOperator, DiagonalOperator, DenseHermitian)):
         op = value
     elif isinstance(value, PauliString):

@@ -28,7 +28,10 @@ import numpy as np
 from ..conventions import PAULI_LABELS, qubit_bit
 from ..errors import InvalidInput
 
-__all__ = ["PauliString", "PAULI_MATRICES", "all_pauli_strings"]
+__all__ = ["PauliString", "PAULI_MATRICES", "all_pauli_strings", "MAX_ALL_PAULI_QUBITS"]
+
+#: :func:`all_pauli_strings` lists ``4^n`` strings; ``n <= 10`` keeps that list near a million.
+MAX_ALL_PAULI_QUBITS = 10
 
 #: Single-qubit Pauli matrices.
 PAULI_MATRICES: dict[str, np.ndarray] = {
@@ -145,6 +148,10 @@ class PauliString:
 
     def commutes_with(self, other: "PauliString") -> bool:
         """True when ``[self, other] = 0`` (an even number of anticommuting positions)."""
+        if not isinstance(other, PauliString):
+            raise InvalidInput("other", "a PauliString", repr(other))
+        if other.n_qubits != self.n_qubits:
+            raise InvalidInput("other", f"a Pauli string on {self.n_qubits} qubits", f"one on {other.n_qubits} qubits")
         anti = sum(1 for a, b in zip(self.label, other.label) if a != "I" and b != "I" and a != b)
         return anti % 2 == 0
 
@@ -160,5 +167,9 @@ def all_pauli_strings(n_qubits: int, *, include_identity: bool = False) -> list[
     """
     from itertools import product
 
+    from .. import validate
+
+    n_qubits = validate.positive_int("n_qubits", n_qubits, maximum=MAX_ALL_PAULI_QUBITS)
+    include_identity = validate.flag("include_identity", include_identity)
     out = [PauliString("".join(t)) for t in product("IXYZ", repeat=n_qubits)]
     return out if include_identity else out[1:]

@@ -40,6 +40,7 @@ class Layer:
     name: str = ""
 
     def __post_init__(self) -> None:
+        validate.text("name", self.name)
         if not isinstance(self.generator, _OPERATOR_TYPES):
             raise InvalidInput("generator", "a PauliOperator, DiagonalOperator or DenseHermitian", validate.describe(self.generator))
         if self.fixed is not None and not isinstance(self.fixed, _FIXED_TYPES):
@@ -76,6 +77,13 @@ class QNN:
     meta: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        validate.text("name", self.name)
+        if not isinstance(self.meta, dict):
+            raise InvalidInput("meta", "a dict", validate.describe(self.meta))
+        if isinstance(self.layers, Layer):
+            raise InvalidInput("layers", "a sequence of Layer objects", "a single Layer (wrap it in a tuple)")
+        if not isinstance(self.layers, (tuple, list)):
+            raise InvalidInput("layers", "a sequence of Layer objects", validate.describe(self.layers))
         layers = tuple(self.layers)
         if not layers:
             raise InvalidInput("layers", "at least one parametrised layer", "an empty sequence")
