@@ -40,22 +40,67 @@ __all__ = [
 ]
 
 
+def _model(model) -> QNN:
+    if not isinstance(model, QNN):
+        raise InvalidInput("model", "a qnnsym.model.QNN", validate.describe(model))
+    return model
+
+
+def _model_and_data(model, data) -> tuple[QNN, Dataset]:
+    _model(model)
+    if not isinstance(data, Dataset):
+        raise InvalidInput("data", "a qnnsym.model.Dataset", validate.describe(data))
+    if data.dim != model.dim:
+        raise InvalidInput("data", f"states of dimension {model.dim} (the model's)", f"dimension {data.dim}")
+    return model, data
+
+
+def _times(name: str, t) -> np.ndarray:
+    """Non-negative finite times (a scalar or an array of any shape)."""
+    arr = validate.real_array(name, t)
+    if np.any(arr < 0):
+        raise InvalidInput(name, "non-negative times", f"a minimum of {float(np.min(arr))!r}")
+    return arr
+
+
+def _nonnegative(name: str, value) -> float:
+    value = validate.finite_real(name, value)
+    if value < 0:
+        raise InvalidInput(name, "a non-negative finite real number", repr(value))
+    return value
+
+
 def measurement_range(model: QNN) -> tuple[float, float]:
     """``(lambda_min, lambda_max)`` of ``M_0``."""
-    w = model.measurement.eigenvalues()
+    w = _model(model).measurement.eigenvalues()
     return float(w[0]), float(w[-1])
 
 
 def sublinear_lower_bound(L0: float, t, *, eta: float, S: float, delta: float, m: int):
-    """Theorem 3.2: ``(L0^{-1/2} + 4 sqrt2 eta Delta S sqrt(m) t)^{-2}``."""
-    t = np.asarray(t, dtype=np.float64)
-    return (L0**-0.5 + 4 * math.sqrt(2) * eta * delta * S * math.sqrt(m) * t) ** -2
+    """Theorem 3.2: ``(L0^{-1/2} + 4 sqrt2 eta Delta S sqrt(m) t)^{-2}``.
+
+    ``L0, eta > 0``; ``S, delta >= 0``; ``m >= 1`` an integer; ``t >= 0`` (scalar or array).
+    """
+    L0 = validate.positive_real("L0", L0)
+    t = _times("t", t)
+    eta = validate.positive_real("eta", eta)
+    S = _nonnegative("S", S)
+    delta = _nonnegative("delta", delta)
+    m = validate.positive_int("m", m)
+    with np.errstate(over="ignore", under="ignore"):
+        out = (L0**-0.5 + 4 * math.sqrt(2) * eta * delta * S * math.sqrt(m) * t) ** -2
+    return out  # in [0, L0]: an overflowing denominator gives 0, the correct limit
 
 
 def one_sample_residual_bound(r0: float, t, *, eta: float, S: float, delta: float):
     """Theorem 3.2 for ``m = 1``: ``|r(t)| >= |r0| / (1 + 4 eta Delta S |r0| t)``."""
-    t = np.asarray(t, dtype=np.float64)
-    return abs(r0) / (1 + 4 * eta * delta * S * abs(r0) * t)
+    r0 = validate.finite_real("r0", r0)
+    t = _times("t", t)
+    eta = validate.positive_real("eta", eta)
+    S = _nonnegative("S", S)
+    delta = _nonnegative("delta", delta)
+    with np.errstate(over="ignore"):
+        return abs(r0) / (1 + 4 * eta * delta * S * abs(r0) * t)  # an overflowing denominator gives 0, the limit
 
 
 @dataclass(frozen=True)
@@ -72,6 +117,7 @@ class GDStepCondition:
 
 def gd_step_condition(model: QNN, data: Dataset, step: float, L0: float) -> GDStepCondition:
     """Evaluate the discrete step condition (``h <= 2/H`` and ``x < 1``) for gradient descent."""
+    _model_and_data(model, data)
     h = validate.positive_real("step", step)
     L0 = validate.positive_real("L0", L0)
     S = model.generator_norm_sq_sum()
@@ -81,18 +127,27 @@ def gd_step_condition(model: QNN, data: Dataset, step: float, L0: float) -> GDSt
     norm_m0 = max(abs(lo), abs(hi))
     H = 12.0 * m * S * norm_m0**2
     A = 8 * math.sqrt(2) * S * delta * math.sqrt(m)
-    x = h * (1 + h * H / 2) * A * math.sqrt(L0)
+    with np.errstate(over="ignore"):
+        x = float(np.float64(h) * (1 + np.float64(h) * H / 2) * A * math.sqrt(L0))
+    if H == 0:  # M_0 = 0: the loss is constant and the bound L_k >= L_0 holds with rho = lim_{x->0} 2 c(x) = 1
+        return GDStepCondition(h, H, 0.0, 1.0, True, "")
     if h > 2 / H:
         return GDStepCondition(h, H, x, float("inf"), False, f"step {h:.3g} > 2/H = {2 / H:.3g}")
     if x >= 1:
         return GDStepCondition(h, H, x, float("inf"), False, f"x = {x:.3g} >= 1")
-    c = ((1 - x) ** -0.5 - 1) / x
+    c = ((1 - x) ** -0.5 - 1) / x if x > 0 else 0.5
     return GDStepCondition(h, H, x, 2 * c * (1 + h * H / 2), True, "")
 
 
 def discrete_lower_bound(L0: float, k, *, step: float, rho: float, S: float, delta: float, m: int):
     """``(L0^{-1/2} + rho 4 sqrt2 h Delta S sqrt(m) k)^{-2}`` (discrete Theorem 3.2)."""
-    return sublinear_lower_bound(L0, np.asarray(k, dtype=np.float64) * rho, eta=step, S=S, delta=delta, m=m)
+    k = _times("k", k)
+    rho = validate.positive_real("rho", rho)
+    with np.errstate(over="ignore"):
+        scaled = k * rho
+    if not np.all(np.isfinite(scaled)):
+        raise InvalidInput("k", f"step counts with k * rho finite in float64 (rho = {rho!r})", "an overflow")
+    return sublinear_lower_bound(L0, scaled, eta=step, S=S, delta=delta, m=m)
 
 
 def gradient_bounds(model: QNN, data: Dataset, theta, J: np.ndarray, yhat: np.ndarray) -> dict[str, np.ndarray]:
@@ -101,6 +156,9 @@ def gradient_bounds(model: QNN, data: Dataset, theta, J: np.ndarray, yhat: np.nd
     ``2 ||H_l|| sqrt((lambda_max - yhat_i)(yhat_i - lambda_min))``."""
     from .simulate import effective_measurement
 
+    _model_and_data(model, data)
+    J = validate.real_array("J", J, (data.m, model.n_params))
+    yhat = validate.real_vector("yhat", yhat, length=data.m)
     m_eff = effective_measurement(model, theta)
     rhos = data.density_matrices()
     norms = np.array([l.generator.norm for l in model.layers])
@@ -121,6 +179,9 @@ def gradient_bounds(model: QNN, data: Dataset, theta, J: np.ndarray, yhat: np.nd
 
 def kernel_trace_bound(model: QNN, yhat: np.ndarray) -> float:
     """S5: ``4 S sum_i (lambda_max - yhat_i)(yhat_i - lambda_min)``."""
+    yhat = validate.real_vector("yhat", yhat)
+    if yhat.size == 0:
+        raise InvalidInput("yhat", "at least one prediction", "an empty vector")
     lo, hi = measurement_range(model)
     S = model.generator_norm_sq_sum()
     return float(4 * S * np.sum(np.clip((hi - yhat) * (yhat - lo), 0.0, None)))

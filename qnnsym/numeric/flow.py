@@ -33,7 +33,8 @@ from .. import validate
 from ..errors import InvalidInput
 from ..model import Dataset
 from ._jit import njit
-from .kernel import asymptotic_kernel
+from .kernel import asymptotic_kernel_unchecked as asymptotic_kernel
+from .stability import check_asymptotic_flow_step, n_steps as _n_steps
 from .trajectory import Trajectory
 
 __all__ = ["asymptotic_flow", "flow_rhs"]
@@ -157,10 +158,16 @@ def asymptotic_flow(
     record_every = validate.positive_int("record_every", record_every)
     if method not in ("rk4", "isospectral"):
         raise InvalidInput("method", "'rk4' or 'isospectral'", repr(method))
-    n = max(1, math.ceil(t_final / dt - 1e-12))
-    h = t_final / n
-    ksteps = {int(round(validate.finite_real("kernel_times", t) / h)) for t in kernel_times}
     m = np.ascontiguousarray(0.5 * (m + m.conj().T))
+    n = _n_steps(t_final, dt)
+    h = t_final / n  # the step used: at most dt
+    check_asymptotic_flow_step(m, rhos, targets, c, h, method)
+    ksteps = set()
+    for t in kernel_times:
+        t = validate.finite_real("kernel_times", t)
+        if not 0 <= t <= t_final:
+            raise InvalidInput("kernel_times", f"times in [0, {t_final}]", repr(t))
+        ksteps.add(int(round(t / h)))
     spec0 = np.linalg.eigvalsh(m)
     step = _rk4_step if method == "rk4" else _isospectral_step
 

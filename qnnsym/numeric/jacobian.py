@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import UnsupportedOperation
+from ..errors import InvalidInput, UnsupportedOperation
 from ..model import QNN, Dataset
+from . import _fused
 from . import _kernels as K
-from .program import compile_model, prepare_inputs
-from .simulate import check_theta
+from .program import compile_model, compile_schedule, prepare_inputs
+from .simulate import check_finite_output, check_theta
 
 __all__ = ["jacobian", "predict_and_jacobian", "loss_gradient", "loss_and_gradient"]
 
@@ -41,11 +42,16 @@ def predict_and_jacobian(model: QNN, data: Dataset, theta) -> tuple[np.ndarray, 
     theta = check_theta(model, theta)
     inp = prepare_inputs(data, prog.dim)
     rows = inp.rows.shape[0]
+    sched = compile_schedule(prog)
+    if sched is not None:  # rotations and fixed gates only: the fused per-row sweep
+        y, J = _fused.adjoint_fused(*sched.adjoint_args, *prog.circuit_args, *prog.measurement_args,
+                                    theta, inp.rows, prog.n_params)
+        return check_finite_output("predictions", inp.combine(y)), check_finite_output("Jacobian entries", inp.combine(J))
     kernel = K.adjoint_rows
     if prog.has_dense and prog.n_params * rows * prog.dim * 16 <= STORE_STATES_MAX_BYTES:
         kernel = K.adjoint_rows_stored
     y, J = kernel(*prog.circuit_args, *prog.measurement_args, theta, inp.rows, prog.n_params)
-    return inp.combine(y), inp.combine(J)
+    return check_finite_output("predictions", inp.combine(y)), check_finite_output("Jacobian entries", inp.combine(J))
 
 
 def jacobian(model: QNN, data: Dataset, theta, method: str = "adjoint") -> np.ndarray:
@@ -68,17 +74,30 @@ def jacobian(model: QNN, data: Dataset, theta, method: str = "adjoint") -> np.nd
         theta = check_theta(model, theta)
         inp = prepare_inputs(data, prog.dim)
         J = K.parameter_shift_rows(*prog.circuit_args, *prog.measurement_args, theta, inp.rows, prog.half_gap)
-        return inp.combine(J)
-    from ..errors import InvalidInput
-
+        return check_finite_output("Jacobian entries", inp.combine(J))
     raise InvalidInput("method", "'adjoint' or 'parameter_shift'", repr(method))
 
 
-def loss_and_gradient(model: QNN, data: Dataset, theta) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-    """``(L, grad L, r, J)`` with ``grad L = J^T r`` and ``r = yhat - y`` (C3, C4)."""
+def loss_and_gradient_unchecked(model: QNN, data: Dataset, theta) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`loss_and_gradient` without the finiteness check of ``L`` and ``grad L`` (the trainers
+    report a non-finite loss themselves, naming the step that caused it)."""
     y, J = predict_and_jacobian(model, data, theta)
     r = y - data.targets
-    return 0.5 * float(r @ r), J.T @ r, r, J
+    with np.errstate(over="ignore", invalid="ignore"):
+        return 0.5 * float(r @ r), J.T @ r, r, J
+
+
+def loss_and_gradient(model: QNN, data: Dataset, theta) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """``(L, grad L, r, J)`` with ``grad L = J^T r`` and ``r = yhat - y`` (C3, C4).
+
+    Raises :class:`~qnnsym.errors.InvalidInput` naming ``model`` when ``L`` or ``grad L``
+    overflows float64 (a huge measurement scale), rather than returning inf or NaN.
+    """
+    L, g, r, J = loss_and_gradient_unchecked(model, data, theta)
+    if not (np.isfinite(L) and np.all(np.isfinite(g))):
+        raise InvalidInput("model", "a model and data whose loss and gradient are finite in float64",
+                           f"loss = {L!r}" + ("" if np.all(np.isfinite(g)) else " and a non-finite gradient"))
+    return L, g, r, J
 
 
 def loss_gradient(model: QNN, data: Dataset, theta) -> np.ndarray:

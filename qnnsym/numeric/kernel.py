@@ -30,9 +30,23 @@ def tangent_kernel(model: QNN, data: Dataset, theta) -> np.ndarray:
 
 
 def asymptotic_kernel(m_eff, rhos) -> np.ndarray:
-    """``K^asym_ij(M) = -tr([M, rho_i][M, rho_j])`` (SPEC section 2), for density matrices ``rhos`` (m, d, d)."""
-    m_eff = np.asarray(m_eff, dtype=np.complex128)
-    rhos = np.asarray(rhos, dtype=np.complex128)
+    """``K^asym_ij(M) = -tr([M, rho_i][M, rho_j])`` (SPEC section 2), for density matrices ``rhos`` (m, d, d).
+
+    ``m_eff`` must be Hermitian and each ``rhos[i]`` a density matrix of the same dimension, within
+    the tolerances of :mod:`qnnsym.tolerances` (the messages state them).
+    """
+    m_eff = validate.hermitian_matrix("m_eff", m_eff)
+    d = m_eff.shape[0]
+    rhos = validate.complex_array("rhos", rhos, (None, d, d))
+    if rhos.shape[0] == 0:
+        raise InvalidInput("rhos", "at least one density matrix", "an empty array")
+    for i in range(rhos.shape[0]):
+        validate.density_matrix(f"rhos[{i}]", rhos[i])
+    return asymptotic_kernel_unchecked(m_eff, rhos)
+
+
+def asymptotic_kernel_unchecked(m_eff: np.ndarray, rhos: np.ndarray) -> np.ndarray:
+    """:func:`asymptotic_kernel` for inputs already checked (the flow's inner loop)."""
     comm = np.einsum("ab,ibc->iac", m_eff, rhos) - np.einsum("iab,bc->iac", rhos, m_eff)
     k = -np.einsum("iab,jba->ij", comm, comm).real
     return 0.5 * (k + k.T)
@@ -40,7 +54,10 @@ def asymptotic_kernel(m_eff, rhos) -> np.ndarray:
 
 def check_kernel(name: str, kbar, m: int | None = None) -> np.ndarray:
     """``kbar`` as a real symmetric positive-semidefinite matrix (tolerance ``100 eps ||K|| m``)."""
-    k = validate.complex_array(name, kbar, (m, m) if m is not None else (None, None)).real
+    kc = validate.complex_array(name, kbar, (m, m) if m is not None else (None, None))
+    if np.any(kc.imag != 0):
+        raise InvalidInput(name, "a real kernel matrix", "a complex array with non-zero imaginary part")
+    k = kc.real
     if k.shape[0] != k.shape[1]:
         raise InvalidInput(name, "a square matrix", f"shape {k.shape}")
     scale = max(float(np.max(np.abs(k))) if k.size else 0.0, 1e-300)
@@ -61,6 +78,8 @@ def frozen_kernel_prediction(kbar, r0, *, eta: float, times) -> Trajectory:
     so the loss is a finite sum of exponentials plus a constant (SPEC S3).
     """
     r0 = validate.real_vector("r0", r0)
+    if r0.size == 0:
+        raise InvalidInput("r0", "at least one residual", "an empty vector")
     k = check_kernel("kbar", kbar, r0.size)
     eta = validate.positive_real("eta", eta)
     times = validate.real_vector("times", times)
@@ -69,6 +88,10 @@ def frozen_kernel_prediction(kbar, r0, *, eta: float, times) -> Trajectory:
     lam, v = np.linalg.eigh(k)
     lam = np.clip(lam, 0.0, None)
     coeffs = v.T @ r0
-    decay = np.exp(-eta * np.outer(times, lam))
-    residuals = (decay * coeffs) @ v.T
+    with np.errstate(over="ignore", under="ignore"):
+        decay = np.exp(-eta * np.outer(times, lam))  # eta t lambda overflowing to inf decays to 0, as it should
+        residuals = (decay * coeffs) @ v.T
+    if not np.all(np.isfinite(residuals)):
+        raise InvalidInput("kbar", "a kernel and residuals whose products are finite in float64",
+                           f"max|K| = {float(np.max(np.abs(k))):.3g}, max|r0| = {float(np.max(np.abs(r0))):.3g}")
     return Trajectory(times, residuals, meta={"method": "frozen_kernel", "eta": eta, "kernel_eigenvalues": lam.tolist()})

@@ -74,11 +74,15 @@ class RateFit:
 
 def _series(times, loss) -> tuple[np.ndarray, np.ndarray]:
     t = validate.real_vector("times", times)
-    L = validate.real_vector("loss", loss, length=t.size)
     if t.size < 5:
         raise InvalidInput("times", "at least 5 records", f"{t.size}")
-    if np.any(np.diff(t) <= 0):
+    L = validate.real_vector("loss", loss, length=t.size)
+    with np.errstate(over="ignore"):
+        steps = np.diff(t)
+    if np.any(steps <= 0):
         raise InvalidInput("times", "strictly increasing times", "a non-increasing step")
+    if not np.all(np.isfinite(steps)):
+        raise InvalidInput("times", "times whose differences are finite in float64", f"a span of {t[0]!r} to {t[-1]!r}")
     if np.any(L <= 0):
         raise InvalidInput("loss", "positive losses (the logarithm is taken)", f"a minimum of {L.min()!r}")
     return t, L
@@ -87,7 +91,16 @@ def _series(times, loss) -> tuple[np.ndarray, np.ndarray]:
 def instantaneous_rate(times, loss) -> np.ndarray:
     """``-d ln L / dt`` at every record (second-order differences, also on non-uniform grids)."""
     t, L = _series(times, loss)
-    return -np.gradient(np.log(L), t, edge_order=2)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        k = -np.gradient(np.log(L), t, edge_order=2)
+    return _finite("times", "time steps for which the rate -d ln L/dt is finite in float64", k)
+
+
+def _finite(name: str, expected: str, value):
+    """``value`` if all finite, else :class:`~qnnsym.errors.InvalidInput` naming ``name``."""
+    if not np.all(np.isfinite(value)):
+        raise InvalidInput(name, expected, "a non-finite result (steps too small or values too large)")
+    return value
 
 
 def _linear_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
@@ -110,8 +123,9 @@ def _linear_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, floa
 def fit_exponential(times, loss) -> tuple[float, float]:
     """``lambda`` and its standard error from ``ln L = a - lambda t``."""
     t, L = _series(times, loss)
-    _, b, se, _ = _linear_fit(t, np.log(L))
-    return -b, se
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, b, se, _ = _linear_fit(t, np.log(L))
+    return tuple(_finite("times", "times for which the least-squares fit is finite in float64", np.array([-b, se])).tolist())
 
 
 def fit_power_law(times, loss) -> tuple[float, float]:
@@ -119,8 +133,9 @@ def fit_power_law(times, loss) -> tuple[float, float]:
     t, L = _series(times, loss)
     if t[0] <= 0:
         raise InvalidInput("times", "positive times for a power-law fit", f"a first time of {t[0]!r}")
-    _, b, se, _ = _linear_fit(np.log(t), np.log(L))
-    return -b, se
+    with np.errstate(over="ignore", invalid="ignore"):
+        _, b, se, _ = _linear_fit(np.log(t), np.log(L))
+    return tuple(_finite("times", "times for which the least-squares fit is finite in float64", np.array([-b, se])).tolist())
 
 
 def classify_tail(times, loss, *, tail_fraction: float = 0.5, z: float = 5.0, stall_rate: float = 1e-12) -> RateFit:
@@ -135,6 +150,10 @@ def classify_tail(times, loss, *, tail_fraction: float = 0.5, z: float = 5.0, st
     frac = validate.positive_real("tail_fraction", tail_fraction)
     if frac > 1:
         raise InvalidInput("tail_fraction", "a fraction in (0, 1]", repr(frac))
+    z = validate.positive_real("z", z)
+    stall_rate = validate.finite_real("stall_rate", stall_rate)
+    if stall_rate < 0:
+        raise InvalidInput("stall_rate", "a non-negative rate", repr(stall_rate))
     start = min(int(np.floor((1 - frac) * t.size)), t.size - 5)
     k = instantaneous_rate(t, L)
     tt, LL, kk = t[start:], L[start:], k[start:]

@@ -28,15 +28,24 @@ import numpy as np
 from .. import validate
 from ..errors import InvalidInput
 from ..model import QNN, Dataset
-from .jacobian import loss_and_gradient
+from .jacobian import loss_and_gradient_unchecked as loss_and_gradient
+from .program import compile_model, prepare_inputs
 from .simulate import check_theta
+from .stability import MAX_STEPS, check_gradient_flow_step, n_steps as _n_steps
 from .trajectory import Trajectory
 
 __all__ = ["gradient_descent", "gradient_flow"]
 
 
+def _norm(v: np.ndarray) -> float:
+    """``||v||_2`` without intermediate overflow (scaled by ``max|v|``)."""
+    a = float(np.max(np.abs(v))) if v.size else 0.0
+    return 0.0 if a == 0.0 else a * float(np.linalg.norm(v / a))
+
+
 class _Recorder:
-    def __init__(self, theta0: np.ndarray, kernel_steps: set[int]):
+    def __init__(self, theta0: np.ndarray, kernel_steps: set[int], what: str):
+        self.what = what
         self.theta0 = theta0.copy()
         self.kernel_steps = kernel_steps
         self.times: list[float] = []
@@ -48,12 +57,17 @@ class _Recorder:
         self.kernels: list[np.ndarray] = []
 
     def record(self, t: float, theta: np.ndarray, r: np.ndarray, g: np.ndarray) -> None:
-        delta = theta - self.theta0
+        with np.errstate(over="ignore", invalid="ignore"):
+            delta = theta - self.theta0
+            values = (float(np.max(np.abs(delta))), _norm(delta), _norm(g))
+        if not all(np.isfinite(values)):
+            raise InvalidInput(self.what, "a step small enough for a finite parameter drift and gradient",
+                               f"an overflow of ||theta - theta0|| or ||grad L|| at t = {t!r}")
         self.times.append(t)
         self.res.append(r.copy())
-        self.drift_max.append(float(np.max(np.abs(delta))))
-        self.drift_norm.append(float(np.linalg.norm(delta)))
-        self.grad_norm.append(float(np.linalg.norm(g)))
+        self.drift_max.append(values[0])
+        self.drift_norm.append(values[1])
+        self.grad_norm.append(values[2])
 
     def kernel(self, step: int, t: float, J: np.ndarray) -> None:
         if step in self.kernel_steps:
@@ -85,6 +99,16 @@ def _steps_set(name: str, values: Iterable[int], n_steps: int) -> set[int]:
             raise InvalidInput(name, f"step indices in 0..{n_steps}", str(v))
         out.add(v)
     return out
+
+
+def _check_model_data(model, data) -> None:
+    """Type and dimension checks of ``model`` and ``data`` (before anything reads them)."""
+    prepare_inputs(data, compile_model(model).dim)
+
+
+def _check_finite_theta(theta: np.ndarray, step: int, what: str) -> None:
+    if not np.all(np.isfinite(theta)):
+        raise InvalidInput(what, "a step small enough for finite parameters", f"non-finite parameters at step {step}")
 
 
 def _check_divergence(loss: float, step: int, what: str) -> None:
@@ -119,23 +143,26 @@ def gradient_descent(
     kernel_steps : iterable of int
         Steps at which to store the tangent kernel ``K(theta_k)``.
     """
+    _check_model_data(model, data)
     theta = check_theta(model, theta0).copy()
     lr = validate.positive_real("lr", lr)
-    steps = validate.positive_int("steps", steps)
+    steps = validate.positive_int("steps", steps, maximum=MAX_STEPS)
     eta = lr if eta is None else validate.positive_real("eta", eta)
     record_every = validate.positive_int("record_every", record_every)
     if data.dim != model.dim:
         raise InvalidInput("data", f"states of dimension {model.dim} (the model's)", f"dimension {data.dim}")
-    rec = _Recorder(theta, _steps_set("kernel_steps", kernel_steps, steps))
+    rec = _Recorder(theta, _steps_set("kernel_steps", kernel_steps, steps), "lr")
     for k in range(steps + 1):
         loss, g, r, J = loss_and_gradient(model, data, theta)
         _check_divergence(loss, k, "lr")
-        t = k * lr / eta
+        t = k * (lr / eta)  # not (k lr) / eta, which overflows for a huge lr
         if k % record_every == 0 or k == steps:
             rec.record(t, theta, r, g)
         rec.kernel(k, t, J)
         if k < steps:
-            theta -= lr * g
+            with np.errstate(over="ignore", invalid="ignore"):
+                theta -= lr * g
+            _check_finite_theta(theta, k + 1, "lr")
     meta = {"method": "gradient_descent", "lr": lr, "eta": eta, "steps": steps, "model": model.summary(), "m": data.m}
     return rec.trajectory(theta, data.m, meta)
 
@@ -156,6 +183,7 @@ def gradient_flow(
     The step is ``t_final / ceil(t_final / dt)`` (at most ``dt``), stated in ``meta["dt"]``.
     Kernels are stored at the grid points nearest to ``kernel_times``.
     """
+    _check_model_data(model, data)
     theta = check_theta(model, theta0).copy()
     eta = validate.positive_real("eta", eta)
     t_final = validate.positive_real("t_final", t_final)
@@ -163,18 +191,22 @@ def gradient_flow(
     record_every = validate.positive_int("record_every", record_every)
     if data.dim != model.dim:
         raise InvalidInput("data", f"states of dimension {model.dim} (the model's)", f"dimension {data.dim}")
-    n = max(1, math.ceil(t_final / dt - 1e-12))
-    h = t_final / n
+    n = _n_steps(t_final, dt)
+    h = t_final / n  # the step used: at most dt
+    check_gradient_flow_step(model, data, theta, eta, h)
     ksteps = set()
     for t in kernel_times:
         t = validate.finite_real("kernel_times", t)
         if not 0 <= t <= t_final:
             raise InvalidInput("kernel_times", f"times in [0, {t_final}]", repr(t))
         ksteps.add(int(round(t / h)))
-    rec = _Recorder(theta, ksteps)
+    rec = _Recorder(theta, ksteps, "dt")
 
     def grad(th: np.ndarray) -> np.ndarray:
-        return loss_and_gradient(model, data, th)[1]
+        _check_finite_theta(th, k + 1, "dt")
+        g = loss_and_gradient(model, data, th)[1]
+        _check_finite_theta(g, k + 1, "dt")
+        return g
 
     for k in range(n + 1):
         loss, g, r, J = loss_and_gradient(model, data, theta)
@@ -185,10 +217,12 @@ def gradient_flow(
         rec.kernel(k, t, J)
         if k == n:
             break
-        k1 = -eta * g
-        k2 = -eta * grad(theta + 0.5 * h * k1)
-        k3 = -eta * grad(theta + 0.5 * h * k2)
-        k4 = -eta * grad(theta + h * k3)
-        theta = theta + (h / 6.0) * (k1 + 2 * k2 + 2 * k3 + k4)
+        with np.errstate(over="ignore", invalid="ignore"):
+            k1 = -eta * g
+            k2 = -eta * grad(theta + 0.5 * h * k1)
+            k3 = -eta * grad(theta + 0.5 * h * k2)
+            k4 = -eta * grad(theta + h * k3)
+            theta = theta + (h / 6.0) * (k1 + 2 * k2 + 2 * k3 + k4)
+        _check_finite_theta(theta, k + 1, "dt")
     meta = {"method": "gradient_flow_rk4", "eta": eta, "dt": h, "t_final": t_final, "steps": n, "model": model.summary(), "m": data.m}
     return rec.trajectory(theta, data.m, meta)
