@@ -29,11 +29,12 @@ from ..errors import InvalidInput
 from ..model import QNN, Dataset, DenseHermitian, DenseUnitary, DiagonalOperator, GateSequence, PauliOperator
 from ..conventions import qubit_bit
 from ..model.gates import NAMED_GATES
+from . import _fused as _F
 from . import _kernels as K
 
 _SPECIAL_GATES = {"CNOT": K.CNOT, "CZ": K.CZ, "SWAP": K.SWAP}
 
-__all__ = ["Program", "Inputs", "compile_model", "prepare_inputs"]
+__all__ = ["Program", "Inputs", "Schedule", "compile_model", "compile_schedule", "prepare_inputs"]
 
 _EIG_TOL = 1e-9  # eigenvalues closer than this (relative to the spread) count as one for parameter shift
 
@@ -252,3 +253,106 @@ def prepare_inputs(data: Dataset, dim: int) -> Inputs:
         inp = Inputs(np.ascontiguousarray(np.concatenate(rows)), np.concatenate(weights), np.concatenate(owner), m, False)
     _INPUTS[data] = inp
     return inp
+
+
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """A program regrouped into fused stages (see :mod:`qnnsym.numeric._fused`)."""
+
+    stages: np.ndarray  # (n_stages, 4) rows (kind, a, b, c)
+    rots: np.ndarray  # (n_rotations, 2) rows (param, letter)
+    perm_fwd: np.ndarray  # (n_perms, d) int32: new[i] = old[perm_fwd[j, i]]
+    perm_inv: np.ndarray  # (n_perms, d) int32: the inverse gathers
+
+    @property
+    def forward_args(self) -> tuple:
+        return (self.stages, self.rots, self.perm_fwd)
+
+    @property
+    def adjoint_args(self) -> tuple:
+        return (self.stages, self.rots, self.perm_fwd, self.perm_inv)
+
+
+_FUSABLE = {K.ROT1, K.CNOT, K.CZ, K.SWAP, K.GATE1, K.GATE2}
+_PERMUTATIONS = (K.CNOT, K.SWAP)
+_SCHEDULES: "weakref.WeakKeyDictionary[Program, Schedule | None]" = weakref.WeakKeyDictionary()
+
+
+def _permutation(ops: np.ndarray, d: int) -> np.ndarray:
+    """``src`` with ``new[i] = old[src[i]]`` for the CNOT/SWAP rows ``ops`` applied in order
+    (the gates applied to a 'state' whose amplitudes are their own indices)."""
+    v = np.arange(d, dtype=np.int64)
+    i = np.arange(d, dtype=np.int64)
+    for kind, a, b, _ in ops:
+        ma, mb = 1 << int(a), 1 << int(b)
+        if kind == K.CNOT:  # control a, target b: swap i and i | mb where bit a is set and bit b clear
+            lo = i[((i & ma) != 0) & ((i & mb) == 0)]
+            hi = lo | mb
+        else:  # SWAP: exchange i (bit a set, bit b clear) and i ^ ma ^ mb
+            lo = i[((i & ma) != 0) & ((i & mb) == 0)]
+            hi = lo ^ ma ^ mb
+        v[lo], v[hi] = v[hi], v[lo].copy()
+    return v
+
+
+def compile_schedule(prog: Program) -> Schedule | None:
+    """The fused stages of ``prog`` (cached), or None when it has ops the fused kernels do not
+    take (DENSE, multi-qubit Pauli and diagonal rotations).
+
+    Inside each run of consecutive ROT1 ops the rotations are grouped by bit, keeping their
+    order on each bit (rotations on different qubits commute): one stage per bit.  Each run
+    of two or more CNOT/SWAP ops becomes one permutation stage; any other op stays one stage.
+    """
+    if prog in _SCHEDULES:
+        return _SCHEDULES[prog]
+    ops = prog.ops
+    kinds = set(int(k) for k in ops[:, 0])
+    if not kinds <= _FUSABLE:
+        _SCHEDULES[prog] = None
+        return None
+    d = prog.dim
+    stages: list[tuple[int, int, int, int]] = []
+    rots: list[tuple[int, int]] = []
+    perms: list[np.ndarray] = []
+    perm_index: dict[bytes, int] = {}
+    k, n_ops = 0, ops.shape[0]
+    while k < n_ops:
+        kind = int(ops[k, 0])
+        end = k + 1
+        if kind == K.ROT1:
+            while end < n_ops and ops[end, 0] == K.ROT1:
+                end += 1
+            by_bit: dict[int, list[tuple[int, int]]] = {}
+            for _, l, bit, letter in ops[k:end]:
+                by_bit.setdefault(int(bit), []).append((int(l), int(letter)))
+            for bit, group in by_bit.items():
+                stages.append((_F.S_ROTS, bit, len(rots), len(group)))
+                rots.extend(group)
+        elif kind in _PERMUTATIONS:
+            while end < n_ops and ops[end, 0] in _PERMUTATIONS:
+                end += 1
+            if end - k == 1:
+                stages.append((_F.S_OP, k, 0, 0))
+            else:
+                src = _permutation(ops[k:end], d).astype(np.int32)
+                key = src.tobytes()
+                if key not in perm_index:
+                    perm_index[key] = len(perms)
+                    perms.append(src)
+                stages.append((_F.S_PERM, perm_index[key], 0, 0))
+        else:
+            stages.append((_F.S_OP, k, 0, 0))
+        k = end
+    inv = []
+    for src in perms:
+        back = np.empty_like(src)
+        back[src] = np.arange(d, dtype=np.int32)
+        inv.append(back)
+    sched = Schedule(
+        stages=np.array(stages, dtype=np.int64).reshape(-1, 4),
+        rots=np.array(rots, dtype=np.int64).reshape(-1, 2),
+        perm_fwd=_stack(perms, (1, 1), np.int32),
+        perm_inv=_stack(inv, (1, 1), np.int32),
+    )
+    _SCHEDULES[prog] = sched
+    return sched
