@@ -70,10 +70,12 @@ def stages(n: int = 14, repeats: int = 50) -> None:
     from qnnsym.numeric import _fused as F
 
     d = 2**n
-    w = np.random.default_rng(0).normal(size=(4, d))
+    w = np.random.default_rng(0).normal(size=(4, d + F._PAD))  # padded rows, as adjoint_fused allocates them
     w /= np.linalg.norm(w)
     alt = np.empty_like(w)
-    ta, tb = np.empty(d // 2), np.empty(d // 2)
+    scratch = np.empty((2, d // 2 + F._PAD))
+    ta, tb = scratch[0, : d // 2], scratch[1, : d // 2]
+    w0, w1, w2, w3 = (w[r, :d] for r in range(4))
     g = F._stage_matrix(np.array([[0, 2], [1, 3]]), 0, 2, np.ones(2), np.array([0.3, 0.7]))
     gray = (np.arange(d) ^ (np.arange(d) >> 1)).astype(np.int32)
 
@@ -85,8 +87,8 @@ def stages(n: int = 14, repeats: int = 50) -> None:
     print(f"{'bit':>4s} {'back RY+RZ':>11s} {'fwd 2x2':>8s}")
     for bit in range(n):
         st = 1 << bit
-        b = best_us(lambda: F._back2(w[0], w[1], w[2], w[3], st, 2, 0.9, 0.1, 3, 0.8, 0.2, ta, tb))
-        f = best_us(lambda: F._gate2x2(w[0], w[1], st, g))
+        b = best_us(lambda: F._back2(w0, w1, w2, w3, st, 2, 0.9, 0.1, 3, 0.8, 0.2, ta, tb))
+        f = best_us(lambda: F._gate2x2(w0, w1, st, g))
         print(f"{bit:4d} {b:11.1f} {f:8.1f}")
     print(f"gather (forward, 2 arrays) {best_us(lambda: F._gather(alt, w, gray, 2)):.1f}; "
           f"(backward, 4 arrays) {best_us(lambda: F._gather(alt, w, gray, 4)):.1f}")

@@ -110,6 +110,11 @@ def _back2_pair(Pr, Pi, Lr, Li, k, j, la, ca, sa, lb, cb, sb):
 
 _U = np.uint64
 
+#: Padding (in float64) after each row of the work arrays, so that the four planes (and the two
+#: buffers) do not start at the same offset modulo the cache way size: with power-of-two rows
+#: the eight streams of a backward pass on a high bit would compete for the same L1/L2 sets.
+_PAD = 24
+
 
 @njit(inline="always")
 def _back2_loops(Pr, Pi, Lr, Li, st, la, ca, sa, lb, cb, sb, ta, tb):
@@ -315,11 +320,12 @@ def _forward_row(stages, rots, perm_fwd, ops, dense_t, dense_c, local, paulis, p
     """Forward sweep of psi ``= cur[0] + i cur[1]`` (ping-pong with ``alt`` at permutations;
     fixed gates through the complex buffer ``C``).  Returns the buffer holding the result, then
     the other one."""
+    d = C.shape[1]
     for s in range(stages.shape[0]):
         kind = stages[s, 0]
         if kind == S_ROTS:
             g = _stage_matrix(rots, stages[s, 2], stages[s, 3], pcoeff, theta)
-            _gate2x2(cur[0], cur[1], 1 << stages[s, 1], g)
+            _gate2x2(cur[0, :d], cur[1, :d], 1 << stages[s, 1], g)
         elif kind == S_PERM:
             _gather(alt, cur, perm_fwd[stages[s, 1]], 2)
             cur, alt = alt, cur
@@ -334,6 +340,7 @@ def _forward_row(stages, rots, perm_fwd, ops, dense_t, dense_c, local, paulis, p
 def _backward_row(stages, rots, perm_inv, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta,
                   cur, alt, C, ta, tb, J, r):
     """Backward sweep of psi ``= cur[0] + i cur[1]`` and lam ``= cur[2] + i cur[3]``, writing ``J[r, :]``."""
+    d = C.shape[1]
     for s in range(stages.shape[0] - 1, -1, -1):
         kind = stages[s, 0]
         if kind == S_ROTS:
@@ -345,7 +352,7 @@ def _backward_row(stages, rots, perm_inv, ops, dense_t, dense_c, local, paulis, 
                 lb = rots[first + 1, 0]
                 aa = theta[la] * pcoeff[la]
                 ab = theta[lb] * pcoeff[lb]
-                acc_a, acc_b = _back2(cur[0], cur[1], cur[2], cur[3], st, rots[first, 1], np.cos(aa), np.sin(aa),
+                acc_a, acc_b = _back2(cur[0, :d], cur[1, :d], cur[2, :d], cur[3, :d], st, rots[first, 1], np.cos(aa), np.sin(aa),
                                       rots[first + 1, 1], np.cos(ab), np.sin(ab), ta, tb)
                 J[r, lb] = 2.0 * pcoeff[lb] * acc_b
                 J[r, la] = 2.0 * pcoeff[la] * acc_a
@@ -353,7 +360,7 @@ def _backward_row(stages, rots, perm_inv, ops, dense_t, dense_c, local, paulis, 
                 for q in range(first + count - 1, first - 1, -1):
                     l = rots[q, 0]
                     a = theta[l] * pcoeff[l]
-                    J[r, l] = 2.0 * pcoeff[l] * _back1(cur[0], cur[1], cur[2], cur[3], st, rots[q, 1],
+                    J[r, l] = 2.0 * pcoeff[l] * _back1(cur[0, :d], cur[1, :d], cur[2, :d], cur[3, :d], st, rots[q, 1],
                                                        np.cos(a), np.sin(a), ta)
         elif kind == S_PERM:
             _gather(alt, cur, perm_inv[stages[s, 1]], 4)
@@ -381,8 +388,8 @@ def predict_fused(stages, rots, perm_fwd, ops, dense_t, dense_c, local, paulis, 
     """Predictions for every row of ``psi0`` (as :func:`qnnsym.numeric._kernels.predict_rows`)."""
     R, d = psi0.shape
     y = np.empty(R)
-    a = np.empty((4, d))
-    b = np.empty((4, d))
+    a = np.empty((4, d + _PAD))
+    b = np.empty((4, d + _PAD))
     C = np.empty((2, d), dtype=np.complex128)
     for r in range(R):
         C[0] = psi0[r]
@@ -400,11 +407,13 @@ def adjoint_fused(stages, rots, perm_fwd, perm_inv, ops, dense_t, dense_c, local
     R, d = psi0.shape
     y = np.empty(R)
     J = np.zeros((R, n_params))
-    a = np.empty((4, d))
-    b = np.empty((4, d))
+    a = np.empty((4, d + _PAD))
+    b = np.empty((4, d + _PAD))
     C = np.empty((2, d), dtype=np.complex128)
-    ta = np.empty(max(d // 2, 1))
-    tb = np.empty(max(d // 2, 1))
+    h = max(d // 2, 1)
+    scratch = np.empty((2, h + _PAD))
+    ta = scratch[0, :h]
+    tb = scratch[1, :h]
     for r in range(R):
         C[0] = psi0[r]
         _unpack(a, C, 1)
