@@ -377,8 +377,11 @@ def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_example
         raise InvalidInput("theorem", "a qnnsym.theorems.Theorem", type(theorem).__name__)
     if profile not in ("quick", "full"):
         raise InvalidInput("profile", "'quick' or 'full'", repr(profile))
-    if isinstance(property_examples, bool) or not isinstance(property_examples, int) or property_examples < 1:
+    import numbers
+
+    if isinstance(property_examples, bool) or not isinstance(property_examples, numbers.Integral) or property_examples < 1:
         raise InvalidInput("property_examples", "a positive integer", repr(property_examples))
+    property_examples = int(property_examples)
     seconds = _time_limit_arg(step_time_limit)
 
     t0 = time.perf_counter()

@@ -9,7 +9,6 @@ import contextlib
 import io
 import math
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
