@@ -292,11 +292,20 @@ def _stage_matrix(rots, first, count, pcoeff, theta):
 
 @njit
 def _gather(dst, src, idx, rows):
-    """``dst[r, i] = src[r, idx[i]]`` for ``r < rows``."""
+    """``dst[r, i] = src[r, idx[i]]`` for ``r < rows`` (2 or 4: one index load for all rows)."""
     d = idx.shape[0]
-    for r in range(rows):
+    if rows == 2:
         for i in range(d):
-            dst[r, i] = src[r, idx[i]]
+            j = idx[i]
+            dst[0, i] = src[0, j]
+            dst[1, i] = src[1, j]
+    else:
+        for i in range(d):
+            j = idx[i]
+            dst[0, i] = src[0, j]
+            dst[1, i] = src[1, j]
+            dst[2, i] = src[2, j]
+            dst[3, i] = src[3, j]
 
 
 @njit
