@@ -13,9 +13,9 @@ The QR is a numba Householder kernel with a fixed operation order
 (:mod:`qnnsym.numeric._qr`), not LAPACK: the Gaussians come from numpy's PCG64 stream
 and the factorisation uses only ``+ - * /`` and ``sqrt`` in an order fixed by the code,
 so the same seed gives the same bits whatever BLAS/LAPACK build or thread count the
-machine has.  (Batched ``numpy.linalg.qr`` does not promise that.)  It is also faster
-than the batched LAPACK call it replaced (10^4 unitaries: 0.009 s / 0.22 s / 7.4 s at
-d = 4 / 16 / 64, against 0.025 s / 0.55 s / 9.3 s).
+machine has.  (Batched ``numpy.linalg.qr`` does not promise that.)  Large batches are
+factorised on every core (:mod:`qnnsym.numeric.parallel`; ``QNNSYM_THREADS=1`` or
+``parallel.set_threads(1)`` for one thread) with the same bits as one thread.
 
 >>> from qnnsym.sampling import haar_unitaries
 >>> U = haar_unitaries(3, 2, seed=7)
@@ -70,11 +70,33 @@ def haar_unitaries(d: int, n: int, seed: int | None = None, *, rng: np.random.Ge
     n = validate.positive_int("n", n)
     _check_size(f"n d^2 = n x {d * d} entries at 32 bytes", n, d * d, 32)
     gen = as_rng(seed, rng)
-    from .numeric._qr import haar_from_ginibre  # numba kernel, compiled on first use
+    from .numeric import parallel
+    from .numeric._qr import haar_batch  # numba kernel, compiled on first use
 
-    re = gen.standard_normal((n, d, d))
-    im = gen.standard_normal((n, d, d))  # same stream as _ginibre: all real parts, then all imaginary
-    return haar_from_ginibre(re, im)
+    # The same stream as _ginibre: all real parts, then all imaginary parts.  The kernel works in
+    # place on these two arrays (no copies) and writes the complex result.
+    shape = (n, d, d)
+    re = gen.standard_normal(shape)
+    im = np.empty(shape)
+    out = np.empty(shape, dtype=np.complex128)
+    k = parallel.threads_for(n * d**3, n)
+    if k == 1:
+        gen.standard_normal(out=im)
+        haar_batch(re, im, out, 0, n)
+        return out
+    # Both cores (qnnsym.numeric.parallel): the imaginary parts are drawn here piece by piece --
+    # the same numbers, in the same order, as one call -- and each piece is factorised in a worker
+    # thread while the next one is drawn.  Each matrix's arithmetic is unchanged: bit-identical.
+    pool = parallel.executor(k)
+    futures = []
+    try:
+        for lo, hi in parallel.split(n, 4 * k):
+            gen.standard_normal(out=im[lo:hi])
+            futures.append(pool.submit(haar_batch, re, im, out, lo, hi))
+    finally:
+        for f in futures:
+            f.result()
+    return out
 
 
 def haar_states(d: int, n: int, seed: int | None = None, *, rng: np.random.Generator | None = None) -> np.ndarray:

@@ -21,6 +21,7 @@ from ..errors import InvalidInput, UnsupportedOperation
 from ..model import QNN, Dataset
 from . import _fused
 from . import _kernels as K
+from . import parallel
 from .program import compile_model, compile_schedule, prepare_inputs
 from .simulate import check_finite_output, check_theta
 
@@ -44,13 +45,15 @@ def predict_and_jacobian(model: QNN, data: Dataset, theta) -> tuple[np.ndarray, 
     rows = inp.rows.shape[0]
     sched = compile_schedule(prog)
     if sched is not None:  # rotations and fixed gates only: the fused per-row sweep
-        y, J = _fused.adjoint_fused(*sched.adjoint_args, *prog.circuit_args, *prog.measurement_args,
-                                    theta, inp.rows, prog.n_params)
+        y, J = parallel.run_rows(_fused.adjoint_fused, (*sched.adjoint_args, *prog.circuit_args, *prog.measurement_args,
+                                 theta), inp.rows, (prog.n_params,), work=8 * rows * prog.dim * prog.depth)
         return check_finite_output("predictions", inp.combine(y)), check_finite_output("Jacobian entries", inp.combine(J))
     kernel = K.adjoint_rows
     if prog.has_dense and prog.n_params * rows * prog.dim * 16 <= STORE_STATES_MAX_BYTES:
         kernel = K.adjoint_rows_stored
-    y, J = kernel(*prog.circuit_args, *prog.measurement_args, theta, inp.rows, prog.n_params)
+    # rows in parallel threads (qnnsym.numeric.parallel) unless BLAS is involved (dense layers or measurement)
+    y, J = parallel.run_rows(kernel, (*prog.circuit_args, *prog.measurement_args, theta), inp.rows, (prog.n_params,),
+                             work=8 * rows * prog.dim * prog.depth, allowed=not prog.has_dense and prog.meas_kind != K.MEAS_DENSE)
     return check_finite_output("predictions", inp.combine(y)), check_finite_output("Jacobian entries", inp.combine(J))
 
 
