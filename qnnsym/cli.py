@@ -262,6 +262,16 @@ def _output_file(text: str) -> str:
     return text
 
 
+def _output_folder(text: str) -> str:
+    """A folder to write into: it may not exist yet, but must not be a file."""
+    if not text:
+        raise argparse.ArgumentTypeError("expected a folder path, got ''")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"expected a folder, got the file {text!r}")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .theorems import DEFAULT_STEP_TIME_LIMIT
 
@@ -282,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("-v", "--verbose", action="store_true", help="print a line as each check starts")
     v.set_defaults(func=_verify)
     dc = sub.add_parser("docs", help="render every theorem into Markdown and LaTeX derivation documents")
-    dc.add_argument("--out", metavar="DIR", default=str(Path("docs") / "derivations"),
+    dc.add_argument("--out", metavar="DIR", type=_output_folder, default=str(Path("docs") / "derivations"),
                     help="output folder (default: docs/derivations in the current directory)")
     dc.add_argument("--only", nargs="+", metavar="ID", help="render only these theorems")
     dc.add_argument("--proofs-dir", metavar="DIR", help="render the proof files in DIR instead of the built-in proofs/")
@@ -291,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     dc.add_argument("--pdf", action="store_true", help="also build the PDF with pdflatex (exit 1 if it is not on PATH)")
     dc.set_defaults(func=_docs)
     fg = sub.add_parser("figures", help="reproduce the experiments E1-E4 as data (JSON, CSV) and figures (PNG, PDF)")
-    fg.add_argument("--out", default="figures", metavar="DIR", help="output directory (default: figures/ in the current directory)")
+    fg.add_argument("--out", default="figures", metavar="DIR", type=_output_folder, help="output directory (default: figures/ in the current directory)")
     fg.add_argument("--only", nargs="+", metavar="E", choices=["E1", "E2", "E3", "E4"], help="run only these experiments")
     fg.add_argument("--full", action="store_true", help="paper-scale sizes (d = 16, p up to thousands; minutes to hours)")
     fg.add_argument("--no-plot", action="store_true", help="write the data only (no matplotlib needed)")

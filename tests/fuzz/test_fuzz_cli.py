@@ -144,6 +144,13 @@ def test_a_broken_proofs_folder_is_bad_input_not_a_crash(tmp_path, kind, command
     assert not (tmp_path / "out").exists()
 
 
-def test_json_to_an_unwritable_place_is_reported_before_any_work(tmp_path):
-    """``verify --json`` into a missing folder: exit 2 at once, naming --json."""
+def test_output_paths_are_checked_before_any_work(tmp_path):
+    """``verify --json`` into a missing folder or onto a folder, ``docs``/``figures --out`` onto a
+    file: exit 2 at once, naming the option."""
     expect_usage_error(["verify", "--only", "S2", "--json", str(tmp_path / "missing" / "r.json")], r"--json")
+    expect_usage_error(["verify", "--only", "S2", "--json", str(tmp_path)], r"--json")
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    expect_usage_error(["docs", "--out", str(a_file)], r"--out")
+    expect_usage_error(["figures", "--out", str(a_file), "--only", "E4", "--no-plot"], r"--out")
+    assert a_file.read_text() == "not a folder"
