@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         limits=limits,
         figures=args.output.parent / "figures",
     )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     write_markdown(run, args.output)
     log(f"wrote {args.output}")
     json_path = args.json if args.json is not None else args.output.with_name("results.json")

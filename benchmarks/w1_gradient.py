@@ -5,7 +5,7 @@ CNOT(q, q+1); ``p = 2 n L`` parameters; ``M_0 = Z`` on qubit 0.  Every contender
 the ``(p,)`` gradient ``d<Z_0>/d theta`` at the same random ``theta``.
 
 Contenders: qnnsym (``qnnsym.numeric.jacobian``, adjoint), the dense-numpy reference
-(``qnnsym.numeric.reference.jacobian``; only ``n <= 8``, ``n <= 6`` with ``--quick``: it
+(``qnnsym.numeric.reference.jacobian``; only ``n <= 4``, ``n <= 6`` with ``--quick``: it
 builds ``d x d`` matrices),
 torch autograd through a torch state-vector simulator, PennyLane ``lightning.qubit``
 with ``diff_method="adjoint"``, ``jax.jit(jax.grad(...))`` through a jax.numpy state-vector
@@ -21,7 +21,7 @@ from .workload import Size, Target, Workload
 
 __all__ = ["WORKLOAD", "sizes", "contenders"]
 
-REFERENCE_MAX_QUBITS = 8  # default run; --quick stops at 6 (the reference takes seconds at n = 8)
+REFERENCE_MAX_QUBITS = 4  # default run (the reference takes 2-5 s per call at n = 8, minutes per size); --quick stops at 6
 QUICK_REFERENCE_MAX_QUBITS = 6
 SEED = 20230325
 
@@ -96,7 +96,7 @@ WORKLOAD = Workload(
     description=(
         "`hardware_efficient_ansatz(n, L)`: per layer RY then RZ on every qubit, then CNOT(q, q+1); "
         "p = 2nL parameters, input |0...0>, M_0 = Z on qubit 0. Each contender returns the (p,) "
-        "gradient d<Z_0>/dθ at the same random θ. The numpy reference runs only for n ≤ 8 (n ≤ 6 with `--quick`). "
+        "gradient d<Z_0>/dθ at the same random θ. The numpy reference (dense d × d matrices) runs only for n ≤ 4 in the default run (n ≤ 6 with `--quick`). "
         "Bound: the roofline model of `benchmarks/roofline.py` (one pass over the state per gate)."
     ),
     sizes=sizes,

@@ -5,9 +5,9 @@
   ``(2,)*n`` (axis ``q`` = qubit ``q``, qubit 0 most significant, as in qnnsym's C6).  The
   timed call is ``jax.jit(jax.grad(expectation))(theta)``; the whole circuit is unrolled into
   one XLA program, so the first call (tracing + XLA compilation) is long and reported apart.
-- :class:`JaxTangentKernel` (W2): the same simulator on a batch ``(m, 2, ..., 2)`` of input
-  states; ``J = jax.jacrev(predictions)(theta)`` (reverse mode: ``p >> m``), ``K = J J^T``, all
-  inside one ``jax.jit``.
+- :class:`JaxTangentKernel` (W2): ``J = jax.vmap(jax.grad(expectation), in_axes=(None, 0))``
+  over the ``m`` input states (one reverse pass per input), ``K = J J^T``, all inside one
+  ``jax.jit``.
 - :class:`JaxDenseStep` / :class:`JaxDenseTraining` (W3): the dense model with states as an
   ``(m, d)`` array; per layer ``psi <- (psi @ W_l^T) * exp(-i theta_l h_l)`` as a
   ``jax.lax.scan`` over the stacked ``W_l^T``; one jitted GD step, and a jitted training loop
@@ -163,16 +163,19 @@ class JaxCircuitGradient:
 
 
 class JaxTangentKernel:
-    """``K = J J^T`` with ``J = jacrev(predictions)`` over a batch of input states, one jit."""
+    """``K = J J^T`` with the rows of ``J`` from ``vmap(grad)`` over the input states, one jit."""
 
     def __init__(self, model, states: np.ndarray, theta: np.ndarray):
         jax, jnp = _jax()
         circ = read_qubit_circuit(model)
         n = circ.n_qubits
         psi = jnp.asarray(np.asarray(states, dtype=np.complex128).reshape((-1,) + (2,) * n))
+        # one reverse pass per input (vmap of grad): jacrev over the batched predictions would
+        # run every backward pass over all m states (m times the work)
+        grad_one = jax.grad(lambda t, x: _expectations(jax, jnp, circ, t, x, 0))
 
         def kernel(th):
-            J = jax.jacrev(lambda t: _expectations(jax, jnp, circ, t, psi, 1))(th)
+            J = jax.vmap(grad_one, in_axes=(None, 0))(th, psi)
             return J @ J.T
 
         self.fn = jax.jit(kernel)

@@ -141,9 +141,8 @@ class TorchCircuitGradient:
 
 
 class TorchTangentKernel:
-    """``K = J J^T`` for a batch of input states: one batched forward pass (state tensor of shape
-    ``(m, 2, ..., 2)``), then one ``torch.autograd.grad`` per prediction (``retain_graph``) for the
-    rows of ``J`` (reverse mode: ``p >> m``)."""
+    """``K = J J^T``: row ``i`` of ``J`` by one forward pass of input ``i`` (a state tensor of shape
+    ``(1, 2, ..., 2)``) and one ``torch.autograd.grad`` (reverse mode: ``p >> m``)."""
 
     def __init__(self, model, states: np.ndarray, theta: np.ndarray):
         torch = _torch()
@@ -156,9 +155,10 @@ class TorchTangentKernel:
         self.psi = torch.as_tensor(np.asarray(states, dtype=np.complex128).reshape((-1,) + (2,) * n))
         self.theta = torch.tensor(np.asarray(theta, dtype=np.float64), requires_grad=True)
 
-    def predictions(self, theta):
+    def predictions(self, theta, i: int | None = None):
+        """Predictions for all inputs, or (shape ``(1,)``) for input ``i`` only."""
         torch, circ = self.torch, self.circ
-        x = self.psi
+        x = self.psi if i is None else self.psi[i : i + 1]
         for op in circ.ops:
             if isinstance(op, Rotation):
                 angle = theta[op.param] if op.coeff == 1.0 else op.coeff * theta[op.param]
@@ -173,8 +173,9 @@ class TorchTangentKernel:
         return circ.measurement_coeff * torch.sum(x.conj() * px, dim=dims).real
 
     def __call__(self) -> np.ndarray:
-        y = self.predictions(self.theta)
-        rows = [self.torch.autograd.grad(y[i], self.theta, retain_graph=i < y.shape[0] - 1)[0] for i in range(y.shape[0])]
+        # one forward and one backward per input: a backward pass through the batched graph
+        # would carry all m states (m times the work for each row of J)
+        rows = [self.torch.autograd.grad(self.predictions(self.theta, i)[0], self.theta)[0] for i in range(self.psi.shape[0])]
         J = self.torch.stack(rows)
         return (J @ J.T).detach().numpy()
 
