@@ -102,11 +102,14 @@ def _back2_pair(Pr, Pi, Lr, Li, k, j, la, ca, sa, lb, cb, sb):
 
 # Loop shapes.  All index arithmetic is unsigned (``_U``), so that numba emits no negative-index
 # wraparound, which keeps LLVM from vectorising (fastmath stays off: nothing is reassociated).
-# LLVM then vectorises the loop over the pairs of a block when blocks are long (``st >= 4``),
-# and the loop over the blocks when ``st`` is a compile-time constant 1 or 2 (interleaved
-# loads).  The gradient terms go to the scratch arrays ``ta``/``tb`` (one entry per pair, in
-# index order) and are summed afterwards by :func:`_sum8`: a running sum would be a
-# loop-carried dependence that LLVM may not reorder.
+# LLVM then vectorises the loop over the pairs of a block when blocks are long (the backward
+# bodies reach full speed from 32 pairs per block; the schedule keeps them there for n >= 10,
+# see ``program.compile_schedule``), and, in the forward pass, the loop over the blocks when
+# ``st`` is a compile-time constant 1 or 2 (interleaved loads).  Backward loop shapes for short
+# blocks are not compiled: each costs seconds of compile time and serves only n < 10.  The
+# gradient terms go to the scratch arrays ``ta``/``tb`` (one entry per pair, in index order)
+# and are summed afterwards by :func:`_sum8`: a running sum would be a loop-carried dependence
+# that LLVM may not reorder.
 
 _U = np.uint64
 
@@ -119,27 +122,14 @@ _PAD = 24
 @njit(inline="always")
 def _back2_loops(Pr, Pi, Lr, Li, st, la, ca, sa, lb, cb, sb, ta, tb):
     d = _U(Pr.shape[0])
-    one = _U(1)
-    if st == 1:
-        for t0 in range(d // _U(2)):
-            t = _U(t0)
-            k = t + t
-            ta[t], tb[t] = _back2_pair(Pr, Pi, Lr, Li, k, k + one, la, ca, sa, lb, cb, sb)
-    elif st == 2:
-        for t0 in range(d // _U(4)):
-            t = _U(t0)
-            k = t * _U(4)
-            ta[t + t], tb[t + t] = _back2_pair(Pr, Pi, Lr, Li, k, k + _U(2), la, ca, sa, lb, cb, sb)
-            ta[t + t + one], tb[t + t + one] = _back2_pair(Pr, Pi, Lr, Li, k + one, k + _U(3), la, ca, sa, lb, cb, sb)
-    else:
-        s = _U(st)
-        for b0 in range(d // (s + s)):
-            b = _U(b0)
-            base = b * (s + s)
-            t0 = b * s
-            for u0 in range(s):
-                u = _U(u0)
-                ta[t0 + u], tb[t0 + u] = _back2_pair(Pr, Pi, Lr, Li, base + u, base + u + s, la, ca, sa, lb, cb, sb)
+    s = _U(st)
+    for b0 in range(d // (s + s)):
+        b = _U(b0)
+        base = b * (s + s)
+        t0 = b * s
+        for u0 in range(s):
+            u = _U(u0)
+            ta[t0 + u], tb[t0 + u] = _back2_pair(Pr, Pi, Lr, Li, base + u, base + u + s, la, ca, sa, lb, cb, sb)
 
 
 @njit
@@ -324,7 +314,7 @@ def _unpack(W, C, rows):
             W[2 * r + 1, i] = C[r, i].imag
 
 
-@njit
+@njit(inline="always")
 def _forward_row(stages, rots, perm_fwd, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta, cur, alt, C):
     """Forward sweep of psi ``= cur[0] + i cur[1]`` (ping-pong with ``alt`` at permutations;
     fixed gates through the complex buffer ``C``).  Returns the buffer holding the result, then
@@ -345,7 +335,7 @@ def _forward_row(stages, rots, perm_fwd, ops, dense_t, dense_c, local, paulis, p
     return cur, alt
 
 
-@njit
+@njit(inline="always")
 def _backward_row(stages, rots, perm_inv, ops, dense_t, dense_c, local, paulis, pcoeff, diags, theta,
                   cur, alt, C, ta, tb, J, r):
     """Backward sweep of psi ``= cur[0] + i cur[1]`` and lam ``= cur[2] + i cur[3]``, writing ``J[r, :]``."""
@@ -380,7 +370,7 @@ def _backward_row(stages, rots, perm_inv, ops, dense_t, dense_c, local, paulis, 
             _unpack(cur, C, 2)
 
 
-@njit
+@njit(inline="always")
 def _measure_row(meas_kind, meas_pauli, meas_coeff, meas_diag, meas_dense_t, cur, C):
     """``yhat = <psi|M_0|psi>`` and lam ``= M_0 psi`` into ``cur[2], cur[3]``."""
     _pack(C, cur, 1)
