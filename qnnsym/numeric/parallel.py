@@ -183,7 +183,7 @@ def run_chunks(fn: Callable[[int, int], object], n: int, *, work: float) -> list
 
 def run_rows(kernel: Callable, before: tuple, rows, after: tuple = (), *, work: float, allowed: bool = True) -> tuple:
     """``kernel(*before, rows, *after)`` for a kernel that sweeps each row of ``rows`` on its own and
-    returns a tuple of arrays with one leading entry per row; with more than one thread the rows
+    returns an array, or a tuple of arrays, with one leading entry per row; with more than one thread the rows
     are split into contiguous chunks, each chunk runs in its own thread, and the outputs are
     concatenated in row order.
 
@@ -197,4 +197,6 @@ def run_rows(kernel: Callable, before: tuple, rows, after: tuple = (), *, work: 
     import numpy as np
 
     parts = run_chunks(lambda lo, hi: kernel(*before, rows[lo:hi], *after), n, work=work)
+    if not isinstance(parts[0], tuple):  # a kernel returning one array
+        return np.concatenate(parts, axis=0)
     return tuple(np.concatenate([p[i] for p in parts], axis=0) for i in range(len(parts[0])))

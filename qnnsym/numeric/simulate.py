@@ -16,6 +16,7 @@ from .. import validate
 from ..errors import InvalidInput, TooLarge
 from ..model import QNN, Dataset
 from . import _kernels as K
+from . import parallel
 from .program import compile_model, prepare_inputs
 
 __all__ = ["predict", "unitary", "effective_measurement", "check_theta", "check_finite_output", "loss", "DENSE_MAX_BYTES"]
@@ -54,7 +55,9 @@ def predict(model: QNN, data: Dataset, theta) -> np.ndarray:
     prog = compile_model(model)
     theta = check_theta(model, theta)
     inp = prepare_inputs(data, prog.dim)
-    y = K.predict_rows(*prog.circuit_args, *prog.measurement_args, theta, inp.rows)
+    y = parallel.run_rows(K.predict_rows, (*prog.circuit_args, *prog.measurement_args, theta), inp.rows,
+                          work=4 * inp.rows.shape[0] * prog.dim * prog.depth,
+                          allowed=not prog.has_dense and prog.meas_kind != K.MEAS_DENSE)  # rows in threads unless BLAS
     return check_finite_output("predictions", inp.combine(y))
 
 

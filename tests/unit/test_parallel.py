@@ -145,3 +145,16 @@ def test_split_covers_range():
             ranges = parallel.split(n, k)
             assert [i for lo, hi in ranges for i in range(lo, hi)] == list(range(n))
             assert all(hi > lo for lo, hi in ranges) and len(ranges) <= k
+
+
+def test_predict_rows_bit_identical():
+    from qnnsym.numeric.simulate import loss, predict
+
+    n = 5
+    model = hardware_efficient_ansatz(n, 2)
+    data = AngleEncoding(n).dataset(np.random.default_rng(5).uniform(0, np.pi, (19, n)), np.linspace(-1, 1, 19))
+    theta = np.random.default_rng(6).uniform(-np.pi, np.pi, model.n_params)
+    a, b = serial_and_parallel(lambda: predict(model, data, theta))
+    assert a.shape == (19,) and digest(a) == digest(b)
+    la, lb = serial_and_parallel(lambda: loss(model, data, theta))
+    assert la == lb
