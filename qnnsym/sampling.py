@@ -71,31 +71,54 @@ def haar_unitaries(d: int, n: int, seed: int | None = None, *, rng: np.random.Ge
     _check_size(f"n d^2 = n x {d * d} entries at 32 bytes", n, d * d, 32)
     gen = as_rng(seed, rng)
     from .numeric import parallel
+
+    return finish_haar(*start_haar(d, n, gen, parallel.threads_for(n * d**3, n)))
+
+
+def start_haar(d: int, n: int, gen: np.random.Generator, threads: int) -> tuple[np.ndarray, list]:
+    """Draw the Ginibre matrices for ``n`` Haar unitaries from ``gen`` and start factorising them
+    on ``threads`` threads; :func:`finish_haar` waits for the result.  Trusts its arguments.
+
+    The random stream is that of :func:`_ginibre` (all real parts, then all imaginary parts)
+    whatever ``threads`` is; the kernel works in place on these two arrays (no copies).  With
+    more than one thread the imaginary parts are drawn here piece by piece -- the same numbers,
+    in the same order, as one call -- and each piece is factorised in a worker thread
+    (:mod:`qnnsym.numeric.parallel`) while the next one is drawn.  Each matrix's arithmetic is
+    unchanged, so the result is bit-identical to one thread.
+    """
+    from .numeric import parallel
     from .numeric._qr import haar_batch  # numba kernel, compiled on first use
 
-    # The same stream as _ginibre: all real parts, then all imaginary parts.  The kernel works in
-    # place on these two arrays (no copies) and writes the complex result.
     shape = (n, d, d)
     re = gen.standard_normal(shape)
     im = np.empty(shape)
     out = np.empty(shape, dtype=np.complex128)
-    k = parallel.threads_for(n * d**3, n)
-    if k == 1:
+    if threads <= 1:
         gen.standard_normal(out=im)
         haar_batch(re, im, out, 0, n)
-        return out
-    # Both cores (qnnsym.numeric.parallel): the imaginary parts are drawn here piece by piece --
-    # the same numbers, in the same order, as one call -- and each piece is factorised in a worker
-    # thread while the next one is drawn.  Each matrix's arithmetic is unchanged: bit-identical.
-    pool = parallel.executor(k)
-    futures = []
+        return out, []
+    pool = parallel.executor(threads)
+    futures: list = []
     try:
-        for lo, hi in parallel.split(n, 4 * k):
+        for lo, hi in parallel.split(n, 4 * threads):
             gen.standard_normal(out=im[lo:hi])
             futures.append(pool.submit(haar_batch, re, im, out, lo, hi))
-    finally:
-        for f in futures:
+    except BaseException:
+        finish_haar(out, futures)
+        raise
+    return out, futures
+
+
+def finish_haar(out: np.ndarray, futures: list) -> np.ndarray:
+    """Wait for every piece :func:`start_haar` started (re-raising the first error) and return ``out``."""
+    errors = []
+    for f in futures:
+        try:
             f.result()
+        except BaseException as exc:  # keep waiting: no thread may still write into out
+            errors.append(exc)
+    if errors:
+        raise errors[0]
     return out
 
 

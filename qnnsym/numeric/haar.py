@@ -23,12 +23,26 @@ import numpy as np
 
 from .. import validate
 from ..errors import InvalidInput, TooLarge
-from ..sampling import SAMPLING_MAX_BYTES, as_rng, haar_states, haar_unitaries, orthonormal_states, random_density_matrices
+from ..sampling import (SAMPLING_MAX_BYTES, as_rng, finish_haar, haar_states, haar_unitaries, orthonormal_states,
+                        random_density_matrices, start_haar)
+from . import parallel
 
 #: Most samples one :func:`haar_average` call draws (about 10 minutes at d = 4).
 MAX_SAMPLES = 10**9
 
 __all__ = ["MAX_SAMPLES", "MonteCarloResult", "haar_average", "haar_unitaries", "haar_states", "orthonormal_states", "random_density_matrices"]
+
+
+def _batch_values(f, batch: np.ndarray, b: int) -> np.ndarray:
+    """``f(batch)`` checked: numbers, one (finite) value per unitary."""
+    vals = np.asarray(f(batch))
+    if vals.dtype.kind not in "biufc":
+        raise InvalidInput("f", "real or complex numbers", f"values of dtype {vals.dtype}")
+    if vals.shape[:1] != (b,):
+        raise InvalidInput("f", f"a vectorised function returning one value per unitary (leading axis {b})", f"shape {vals.shape}")
+    if not np.all(np.isfinite(vals)):
+        raise InvalidInput("f", "finite values", "a NaN or inf")
+    return vals
 
 
 @dataclass(frozen=True)
@@ -100,17 +114,26 @@ def haar_average(
         raise TooLarge("batch_size", f"batches of at most SAMPLING_MAX_BYTES = {SAMPLING_MAX_BYTES} bytes (32 per entry)",
                        f"{batch_size} unitaries of dimension {d} ({need:.3g} bytes); pass a smaller batch_size")
     gen = as_rng(seed, rng)
+    sizes = [min(batch_size, n_samples - lo) for lo in range(0, n_samples, batch_size)]
+    threads = parallel.threads_for(sizes[0] * d**3, sizes[0])
+    # With more than one thread the next batch is drawn (in the calling thread, in the serial
+    # order) and factorised in worker threads while f runs on the current one -- when two batches
+    # fit in SAMPLING_MAX_BYTES.  The values are summed in batch order either way: same bits.
+    ahead = threads > 1 and len(sizes) > 1 and 2 * need <= SAMPLING_MAX_BYTES
+    batches = iter(sizes)
+    pending = start_haar(d, next(batches), gen, threads)
     total = total_sq_re = total_sq_im = None
     done = 0
     while done < n_samples:
-        b = min(batch_size, n_samples - done)
-        vals = np.asarray(f(haar_unitaries(d, b, rng=gen)))
-        if vals.dtype.kind not in "biufc":
-            raise InvalidInput("f", "real or complex numbers", f"values of dtype {vals.dtype}")
-        if vals.shape[:1] != (b,):
-            raise InvalidInput("f", f"a vectorised function returning one value per unitary (leading axis {b})", f"shape {vals.shape}")
-        if not np.all(np.isfinite(vals)):
-            raise InvalidInput("f", "finite values", "a NaN or inf")
+        b = pending[0].shape[0]
+        nxt = next(batches, None)
+        upcoming = start_haar(d, nxt, gen, threads) if ahead and nxt is not None else None
+        try:
+            vals = _batch_values(f, finish_haar(*pending), b)
+        except BaseException:
+            if upcoming is not None:  # let the workers finish before the error leaves
+                finish_haar(*upcoming)
+            raise
         s = vals.sum(axis=0)
         s_re = (vals.real**2).sum(axis=0)
         s_im = (vals.imag**2).sum(axis=0) if np.iscomplexobj(vals) else None
@@ -119,6 +142,9 @@ def haar_average(
         if s_im is not None:
             total_sq_im = s_im if total_sq_im is None else total_sq_im + s_im
         done += b
+        if upcoming is None and nxt is not None:
+            upcoming = start_haar(d, nxt, gen, threads)
+        pending = upcoming
     mean = total / n_samples
     n = n_samples
     var_re = np.maximum(total_sq_re / n - np.real(mean) ** 2, 0.0) * n / (n - 1)

@@ -158,3 +158,17 @@ def test_predict_rows_bit_identical():
     assert a.shape == (19,) and digest(a) == digest(b)
     la, lb = serial_and_parallel(lambda: loss(model, data, theta))
     assert la == lb
+
+
+def test_haar_average_error_from_f_propagates_with_batches_in_flight():
+    calls = []
+
+    def f(U):
+        calls.append(U.shape[0])
+        if len(calls) == 2:
+            raise ZeroDivisionError("from f")
+        return np.abs(U[:, 0, 0]) ** 2
+
+    with parallel.threads(2), pytest.raises(ZeroDivisionError, match="from f"):
+        haar_average(f, d=4, n_samples=1000, seed=1, batch_size=300)
+    assert calls == [300, 300]
