@@ -14,7 +14,7 @@ import sys
 
 __all__ = ["THREAD_VARS", "pin_single_thread", "thread_report"]
 
-THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS", "QNNSYM_THREADS")
 
 #: Numeric modules already loaded when the variables were set (empty when the pinning is trusted).
 PRELOADED: tuple[str, ...] = ()
@@ -47,6 +47,12 @@ def thread_report() -> dict[str, str]:
         import numba
 
         out["numba.get_num_threads()"] = str(numba.get_num_threads())
+    except ImportError:
+        pass
+    try:
+        from qnnsym.numeric import parallel
+
+        out["qnnsym.numeric.parallel.get_threads()"] = str(parallel.get_threads())
     except ImportError:
         pass
     if "torch" in sys.modules:

@@ -94,13 +94,13 @@ def _plot(rec: dict[str, Any], figures: Path) -> str | None:
     return str(path)
 
 
-def _cost(key: str, prm: dict[str, Any]):
+def _cost(key: str, prm: dict[str, Any], fused: bool = True):
     from . import roofline
 
     if key == "W1":
-        return roofline.w1_cost(prm["n"], prm["layers"])
+        return roofline.w1_cost(prm["n"], prm["layers"], fused)
     if key == "W2":
-        return roofline.w2_cost(prm["n"], prm["layers"], prm["m"])
+        return roofline.w2_cost(prm["n"], prm["layers"], prm["m"], fused)
     if key == "W3":
         return roofline.w3_cost(prm["d"], prm["p"], prm["m"])
     return None
@@ -121,6 +121,7 @@ def roofline_rows(run, limits: dict | None) -> list[dict[str, Any]]:
             cost = _cost(wr.workload.key, sr.size.params)
             if cost is None:
                 continue
+            per_gate = _cost(wr.workload.key, sr.size.params, fused=False)
             bw, foot = bandwidth_for(limits, cost.working_set)
             t_flop = cost.flops / limits["peak_flops"]
             t_byte = cost.bytes / bw
@@ -130,5 +131,6 @@ def roofline_rows(run, limits: dict | None) -> list[dict[str, Any]]:
                 "working_set": cost.working_set, "bandwidth": bw, "footprint": foot, "t_flop": t_flop, "t_byte": t_byte,
                 "bound": bound, "nearest": "memory" if t_byte >= t_flop else "flops", "qnnsym": base.median,
                 "fraction": base.median / bound, "detail": cost.detail,
+                "per_gate_bytes": per_gate.bytes, "per_gate_flops": per_gate.flops,
             })
     return rows

@@ -20,7 +20,7 @@ import numpy as np
 __all__ = ["FOOTPRINTS", "peak_flops", "bandwidth", "measure_limits", "bandwidth_for"]
 
 #: bytes occupied by the triad's three arrays
-FOOTPRINTS = (192 * 2**10, 1536 * 2**10, 12 * 2**20, 96 * 2**20, 768 * 2**20)
+FOOTPRINTS = (48 * 2**10, 192 * 2**10, 768 * 2**10, 1536 * 2**10, 12 * 2**20, 96 * 2**20, 768 * 2**20)
 
 
 def peak_flops(n: int = 512, repeats: int = 7) -> float:

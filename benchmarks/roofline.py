@@ -27,6 +27,19 @@ op table that ``qnnsym.numeric.program.compile_model`` builds, with ``R`` state 
     (``32 R d`` bytes read, 4 flops per amplitude), the inverse rotation of lambda (6 flops,
     ``32 R d`` bytes), ``lambda @ conj(W)`` (``8 R d^2`` flops, ``16 d^2 + 32 R d`` bytes).
     ``loss_gradient`` adds ``J^T r`` (``2 m p`` flops).
+``adjoint_fused`` (W1, W2 since qnnsym's fused sweep, ``qnnsym/numeric/_fused.py``: used
+whenever ``compile_schedule`` accepts the program; the counts then follow its stages)
+    per row, one row at a time (working set: two state vectors, ``32 d`` bytes):
+    forward, per S_ROTS stage (all rotations of a run on one bit): one pass applying the product
+    2 x 2 matrix (``32 d`` bytes; 14 flops per amplitude: two complex multiplies and an add);
+    per S_PERM stage (a CNOT chain as one gather): ``16 d`` read, ``4 d`` of int32 indices,
+    ``16 d`` written; S_OP as in ``adjoint_rows``; the measurement as above.
+    backward, per S_ROTS stage with ``c`` rotations: psi and lambda read and written once
+    (``64 d`` bytes), ``16 c`` flops per amplitude (gradient term and two un-rotations per
+    rotation, in registers); per S_PERM stage both vectors gathered back (``72 d`` bytes).
+The report uses the fused counts when qnnsym's code path is the fused sweep (it is the traffic
+qnnsym's call actually has) and lists the per-gate counts beside them, which are also what a
+simulator without fusion (every peer here) moves.
 The working set (what must stay resident for the sweep) is ``2 R d 16`` bytes for W1/W2 and
 ``p (16 d^2 + 16 R d)`` for W3 (all ``W_l`` and the saved states), which decides the bandwidth
 (:func:`benchmarks.limits.bandwidth_for`).
@@ -36,7 +49,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Cost", "w1_cost", "w2_cost", "w3_cost", "circuit_cost"]
+__all__ = ["Cost", "w1_cost", "w2_cost", "w3_cost", "circuit_cost", "fused_circuit_cost"]
 
 
 @dataclass(frozen=True)
@@ -70,16 +83,56 @@ def circuit_cost(model, rows: int) -> Cost:
     return Cost(float(flops), float(byt), float(2 * R * d * 16), f"{n_rot} rotations, {n_cnot} CNOTs, d = {d}, R = {R}")
 
 
-def w1_cost(n: int, layers: int) -> Cost:
+def fused_circuit_cost(model, rows: int) -> Cost | None:
+    """Cost of qnnsym's fused sweep for ``model`` on ``rows`` rows, or None when qnnsym does not
+    use it for this program (or this qnnsym has no fused sweep)."""
+    try:
+        from qnnsym.numeric import _fused as F
+        from qnnsym.numeric import _kernels as K
+        from qnnsym.numeric.program import compile_model, compile_schedule
+    except ImportError:
+        return None
+    prog = compile_model(model)
+    sched = compile_schedule(prog)
+    if sched is None:
+        return None
+    d, R = prog.dim, rows
+    flops = byt = 0.0
+    n_rot = n_perm = n_op = 0
+    for kind, a, b, c in (tuple(int(v) for v in row) for row in sched.stages):
+        if kind == F.S_ROTS:
+            flops += 14 * d + 16 * c * d
+            byt += 32 * d + 64 * d
+            n_rot += 1
+        elif kind == F.S_PERM:
+            byt += 36 * d + 72 * d
+            n_perm += 1
+        else:
+            op_kind = int(prog.ops[a, 0])
+            if op_kind not in (K.CNOT, K.CZ, K.SWAP):
+                return None  # a general fixed gate: not modelled
+            byt += 16 * d + 32 * d
+            n_op += 1
+    flops += 6 * d
+    byt += 64 * d
+    return Cost(float(R * flops), float(R * byt), float(32 * d),
+                f"fused: {n_rot} rotation stages, {n_perm} gathers, {n_op} other ops, d = {d}, R = {R} (rows one at a time)")
+
+
+def _hea(n: int, layers: int):
     from qnnsym.model import hardware_efficient_ansatz
 
-    return circuit_cost(hardware_efficient_ansatz(n, layers), 1)
+    return hardware_efficient_ansatz(n, layers)
 
 
-def w2_cost(n: int, layers: int, m: int) -> Cost:
-    from qnnsym.model import hardware_efficient_ansatz
+def w1_cost(n: int, layers: int, fused: bool = True) -> Cost:
+    model = _hea(n, layers)
+    return (fused and fused_circuit_cost(model, 1)) or circuit_cost(model, 1)
 
-    c = circuit_cost(hardware_efficient_ansatz(n, layers), m)
+
+def w2_cost(n: int, layers: int, m: int, fused: bool = True) -> Cost:
+    model = _hea(n, layers)
+    c = (fused and fused_circuit_cost(model, m)) or circuit_cost(model, m)
     p = 2 * n * layers
     return Cost(c.flops + 2.0 * m * m * p, c.bytes + 8.0 * m * p * 2, c.working_set, c.detail + f", + J J^T ({m}x{p})")
 

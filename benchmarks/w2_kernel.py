@@ -49,6 +49,15 @@ def contenders(size: Size) -> list[Contender]:
     def qnnsym_():
         return Prepared(lambda: qn.tangent_kernel(model, data, theta))
 
+    def two_threads_():
+        from qnnsym.numeric import parallel
+
+        def run():
+            with parallel.threads(2):
+                return qn.tangent_kernel(model, data, theta)
+
+        return Prepared(run)
+
     def lightning_():
         from .peers.pennylane_peer import LightningTangentKernel
 
@@ -71,6 +80,7 @@ def contenders(size: Size) -> list[Contender]:
 
     return [
         Contender("qnnsym", qnnsym_, "qnnsym.numeric.tangent_kernel (one adjoint sweep over the 16 rows, numba)"),
+        Contender("qnnsym 2 threads", two_threads_, "the same call inside qnnsym.numeric.parallel.threads(2) (input rows on both cores)"),
         Contender("lightning.qubit adjoint", lightning_, "PennyLane lightning.qubit adjoint gradient per input, J J^T in numpy"),
         Contender("torch autograd", torch_, "torch forward + backward per input, J J^T"),
         Contender("jax jit", jax_, "jax.jit of vmap(grad) over the inputs, J J^T inside the jit"),
@@ -92,5 +102,5 @@ WORKLOAD = Workload(
         Target(_label(n, L), name, f)
         for n, L in ((12, 4), (12, 10), (14, 10))
         for name, f in (("lightning.qubit adjoint", 10.0), ("torch autograd", 10.0), ("jax jit", 3.0), ("qulacs backprop", 3.0))
-    ),
+    ) + tuple(Target(_label(n, L), "qnnsym 2 threads", 1.7, speedup=True) for n, L in ((12, 10), (14, 10))),
 )

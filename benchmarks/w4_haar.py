@@ -73,8 +73,18 @@ def contenders(size: Size) -> list[Contender]:
             rng = np.random.default_rng(SEED)
             return remembering(lambda: unitary_group.rvs(d, size=n, random_state=rng), verdicts)
 
+        def two_():
+            from qnnsym.numeric import parallel
+
+            def run():
+                with parallel.threads(2):
+                    return haar_unitaries(d, n, seed=SEED)
+
+            return remembering(run, verdicts)
+
         return [
             Contender("qnnsym", qnnsym_, "qnnsym.sampling.haar_unitaries (numba Householder QR)"),
+            Contender("qnnsym 2 threads", two_, "the same call inside qnnsym.numeric.parallel.threads(2)"),
             Contender("scipy unitary_group", scipy_, "scipy.stats.unitary_group.rvs(d, size=n)"),
         ]
 
@@ -87,6 +97,15 @@ def contenders(size: Size) -> list[Contender]:
     def qnnsym_():
         def run():
             return qn.haar_average(f, d, n, seed=SEED, batch_size=BATCH)
+
+        return remembering(run, lambda r: mc_verdict(r.mean, r.stderr))
+
+    def two_():
+        from qnnsym.numeric import parallel
+
+        def run():
+            with parallel.threads(2):
+                return qn.haar_average(f, d, n, seed=SEED, batch_size=BATCH)
 
         return remembering(run, lambda r: mc_verdict(r.mean, r.stderr))
 
@@ -111,6 +130,7 @@ def contenders(size: Size) -> list[Contender]:
 
     return [
         Contender("qnnsym", qnnsym_, "qnnsym.numeric.haar_average of |U_00|^4 (batches of 4096)"),
+        Contender("qnnsym 2 threads", two_, "the same call inside qnnsym.numeric.parallel.threads(2)"),
         Contender("scipy + numpy loop", numpy_, "numpy loop over scipy unitary_group.rvs batches of 4096, same sums"),
     ]
 
@@ -127,5 +147,7 @@ WORKLOAD = Workload(
     ),
     sizes=sizes,
     contenders=contenders,
-    targets=tuple(Target(_label("sample", d, n), "scipy unitary_group", 1.3) for d, n in ((4, 10**4), (16, 10**4), (64, 10**3))),
+    targets=tuple(Target(_label("sample", d, n), "scipy unitary_group", 1.3) for d, n in ((4, 10**4), (16, 10**4), (64, 10**3)))
+    + tuple(Target(_label("sample", d, n), "qnnsym 2 threads", 1.7, speedup=True) for d, n in ((16, 10**4), (64, 10**3)))
+    + (Target(_label("average", 4, 10**5), "qnnsym 2 threads", 1.7, speedup=True),),
 )

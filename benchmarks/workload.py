@@ -24,6 +24,8 @@ class Target:
     size_label: str
     contender: str
     factor: float
+    #: True: the target is a speed-up of ``contender`` over qnnsym (qnnsym median / contender median >= factor)
+    speedup: bool = False
 
 
 @dataclass(frozen=True)
