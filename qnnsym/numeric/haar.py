@@ -97,6 +97,10 @@ def haar_average(
     real or complex values.  Returns the mean and its standard error (per component; for
     complex values real and imaginary parts have separate standard errors, reported as
     ``stderr_re + 1j * stderr_im``).  An exception raised by ``f`` itself propagates unchanged.
+
+    Large batches are sampled on every core (:mod:`qnnsym.numeric.parallel`; the next batch is
+    drawn and factorised while ``f`` runs on the current one); the result has the same bits
+    with any thread count.
     """
     if not callable(f):
         raise InvalidInput("f", "a vectorised function of a (b, d, d) batch of unitaries", validate.describe(f))
