@@ -52,7 +52,9 @@ def growth_tables(run, figures: Path | None) -> list[dict[str, Any]]:
             fits = {}
             for name, pts in series.items():
                 if len(pts) >= 2:
-                    b, se = fit_exponent([p[0] for p in pts], [p[1] for p in pts])
+                    # qubits: the work grows like the state dimension 2^n, so fit t against 2^n
+                    xs = [2.0 ** p[0] if xname == "n" else p[0] for p in pts]
+                    b, se = fit_exponent(xs, [p[1] for p in pts])
                     fits[name] = (b, se, len(pts))
             fixed_txt = ", ".join(f"{k} = {v}" for k, v in fixed.items())
             rec = {"workload": wr.workload.key, "x": xname, "fixed": fixed, "fixed_text": fixed_txt,
@@ -80,8 +82,11 @@ def _plot(rec: dict[str, Any], figures: Path) -> str | None:
         t = [p[1] * 1e3 for p in pts]
         b, se, _ = rec["fits"][name]
         se_txt = "" if not math.isfinite(se) else f" ± {se:.2f}"
-        ax.loglog(x, t, "o-", label=f"{name} (slope {b:.2f}{se_txt})")
-    ax.set_xlabel(rec["x"])
+        if rec["x"] == "n":  # log time against n: a straight line is t ∝ (2^n)^b
+            ax.semilogy(x, t, "o-", label=f"{name} (t ∝ (2^n)^{b:.2f}{se_txt})")
+        else:
+            ax.loglog(x, t, "o-", label=f"{name} (slope {b:.2f}{se_txt})")
+    ax.set_xlabel("n (qubits)" if rec["x"] == "n" else rec["x"])
     ax.set_ylabel("median time per call [ms]")
     ax.set_title(f"{rec['workload']}: time vs {rec['x']} ({rec['fixed_text']})")
     ax.grid(True, which="both", alpha=0.3)

@@ -303,7 +303,9 @@ def _growth_section(run: RunResult, path: Path, add) -> None:
     add("## Cost growth")
     add("")
     add("Median time per call against one size parameter with the others fixed; the exponent b of "
-        "t ∝ x^b is a least-squares fit of log t on log x, ± its standard error (— with two points).")
+        "t ∝ x^b is a least-squares fit of log t on log x, ± its standard error (no error with two points). "
+        "Against the number of qubits n the fit is against the state dimension, t ∝ (2^n)^b (b = 1: time "
+        "proportional to the amplitudes touched).")
     add("")
     for rec in recs:
         add(f"### {rec['workload']}: time vs {rec['x']} ({rec['fixed_text']})")
@@ -313,7 +315,8 @@ def _growth_section(run: RunResult, path: Path, add) -> None:
             add("No sizes of this run hold these parameters.")
             add("")
             continue
-        add(f"| contender | " + " | ".join(f"{rec['x']} = {x:g}" for x in xs) + " | exponent b |")
+        bname = "exponent b of (2^n)^b" if rec["x"] == "n" else "exponent b"
+        add(f"| contender | " + " | ".join(f"{rec['x']} = {x:g}" for x in xs) + f" | {bname} |")
         add("|---" * (len(xs) + 2) + "|")
         for name, pts in rec["series"].items():
             t = dict(pts)

@@ -97,7 +97,7 @@ WORKLOAD = Workload(
         "`hardware_efficient_ansatz(n, L)`: per layer RY then RZ on every qubit, then CNOT(q, q+1); "
         "p = 2nL parameters, input |0...0>, M_0 = Z on qubit 0. Each contender returns the (p,) "
         "gradient d<Z_0>/dθ at the same random θ. The numpy reference (dense d × d matrices) runs only for n ≤ 4 in the default run (n ≤ 6 with `--quick`). "
-        "Bound: the roofline model of `benchmarks/roofline.py` (one pass over the state per gate)."
+        "Bound: `benchmarks/roofline.py` (flops and bytes of qnnsym's fused sweep; see *The limit*)."
     ),
     sizes=sizes,
     contenders=contenders,
