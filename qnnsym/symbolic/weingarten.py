@@ -137,15 +137,22 @@ def _conjugate(lam: perm.Partition) -> perm.Partition:
     return tuple(sum(1 for part in lam if part > j) for j in range(lam[0])) if lam else ()
 
 
-@lru_cache(maxsize=None)
 def hook_product(lam: perm.Partition) -> int:
     """``H_lambda``: the product of the hook lengths of the Young diagram ``lam``.
+
+    Validated before the cache is consulted: ``(True,)`` hashes like ``(1,)``, so a cached
+    call must never be the first to see an argument.
 
     >>> hook_product((2, 1))
     3
     """
     if not perm.is_partition(lam):
         raise InvalidInput("lam", "a partition (non-increasing tuple of positive ints)", repr(lam)[:60])
+    return _hook_product(tuple(int(x) for x in lam))
+
+
+@lru_cache(maxsize=None)
+def _hook_product(lam: perm.Partition) -> int:
     conj = _conjugate(lam)
     h = 1
     for i, row in enumerate(lam):

@@ -326,20 +326,20 @@ def _sabotage_shift(wrong: bool) -> bool:
 def _sabotage_sampler(wrong: bool) -> bool:
     import qnnsym.numeric.haar as haar
 
-    original = haar.haar_unitaries
+    original = haar.finish_haar  # haar_average draws with start_haar and collects with finish_haar
 
-    def orthogonal(d, n, seed=None, *, rng=None):
-        u = original(d, n, seed, rng=rng)
+    def orthogonal(*args):
+        u = original(*args)
         if not wrong:
             return u
         q, r = np.linalg.qr(np.real(u) + 0.0)  # Haar on O(d) after the sign fix: E|O_00|^4 = 3/(d(d+2))
         return q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]
 
-    haar.haar_unitaries = orthogonal
+    haar.finish_haar = orthogonal
     try:
         return _conformance_passes(["haar-moment-4"])
     finally:
-        haar.haar_unitaries = original
+        haar.finish_haar = original
 
 
 @claim("asymptotic flow integrated with the sign of -c[M,[M,R]] flipped", "sign", "conformance flow-loss-monotone")
