@@ -34,7 +34,7 @@ from ..errors import InvalidInput
 from ..model import Dataset
 from ._jit import njit
 from .kernel import asymptotic_kernel_unchecked as asymptotic_kernel
-from .stability import check_asymptotic_flow_step, n_steps as _n_steps
+from .stability import kernel_steps, check_asymptotic_flow_step, n_steps as _n_steps
 from .trajectory import Trajectory
 
 __all__ = ["asymptotic_flow", "flow_rhs"]
@@ -162,12 +162,7 @@ def asymptotic_flow(
     n = _n_steps(t_final, dt)
     h = t_final / n  # the step used: at most dt
     check_asymptotic_flow_step(m, rhos, targets, c, h, method)
-    ksteps = set()
-    for t in kernel_times:
-        t = validate.finite_real("kernel_times", t)
-        if not 0 <= t <= t_final:
-            raise InvalidInput("kernel_times", f"times in [0, {t_final}]", repr(t))
-        ksteps.add(int(round(t / h)))
+    ksteps = kernel_steps(kernel_times, t_final, h)
     spec0 = np.linalg.eigvalsh(m)
     step = _rk4_step if method == "rk4" else _isospectral_step
 

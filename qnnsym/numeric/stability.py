@@ -70,6 +70,7 @@ import numpy as np
 from ..errors import InvalidInput, TooLarge
 
 __all__ = [
+    "kernel_steps",
     "RK4_REAL_LIMIT",
     "RK4_HALF_DISC",
     "MIDPOINT_REAL_LIMIT",
@@ -162,6 +163,24 @@ def n_steps(t_final: float, dt: float, *, name: str = "dt") -> int:
         raise TooLarge(name, f"at most MAX_STEPS = {MAX_STEPS} steps (t_final / dt)",
                        f"t_final / dt = {ratio:.3g}; use a larger dt or a shorter t_final")
     return max(1, math.ceil(ratio - 1e-12))
+
+
+def kernel_steps(kernel_times, t_final: float, h: float) -> set[int]:
+    """The grid indices nearest to ``kernel_times`` (each a finite time in ``[0, t_final]``) on the
+    grid ``k h``: where the flows store kernels.
+
+    >>> sorted(kernel_steps([0.0, 0.26, 1.0], 1.0, 0.25))
+    [0, 1, 4]
+    """
+    from .. import validate
+
+    steps = set()
+    for t in kernel_times:
+        t = validate.finite_real("kernel_times", t)
+        if not 0 <= t <= t_final:
+            raise InvalidInput("kernel_times", f"times in [0, {t_final}]", repr(t))
+        steps.add(int(round(t / h)))
+    return steps
 
 
 def hessian_spectral_radius(model, data, theta: np.ndarray) -> float:

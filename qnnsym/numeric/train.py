@@ -31,7 +31,7 @@ from ..model import QNN, Dataset
 from .jacobian import loss_and_gradient_unchecked as loss_and_gradient
 from .program import compile_model, prepare_inputs
 from .simulate import check_theta
-from .stability import MAX_STEPS, check_gradient_flow_step, n_steps as _n_steps
+from .stability import kernel_steps, MAX_STEPS, check_gradient_flow_step, n_steps as _n_steps
 from .trajectory import Trajectory
 
 __all__ = ["gradient_descent", "gradient_flow"]
@@ -194,12 +194,7 @@ def gradient_flow(
     n = _n_steps(t_final, dt)
     h = t_final / n  # the step used: at most dt
     check_gradient_flow_step(model, data, theta, eta, h)
-    ksteps = set()
-    for t in kernel_times:
-        t = validate.finite_real("kernel_times", t)
-        if not 0 <= t <= t_final:
-            raise InvalidInput("kernel_times", f"times in [0, {t_final}]", repr(t))
-        ksteps.add(int(round(t / h)))
+    ksteps = kernel_steps(kernel_times, t_final, h)
     rec = _Recorder(theta, ksteps, "dt")
 
     def grad(th: np.ndarray) -> np.ndarray:
