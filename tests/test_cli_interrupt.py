@@ -21,8 +21,11 @@ def _interrupt(args: list[str], cwd: Path, wait_for: str) -> tuple[int, str, str
     """Start ``python -m qnnsym *args``, send SIGINT once stdout shows ``wait_for`` (plus a moment
     of work), and return (exit code, stdout, stderr)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    # A shell starts background jobs with SIGINT ignored, and Python keeps an ignored SIGINT
+    # ignored; the child stands for a user at a terminal, so it gets the default disposition.
     proc = subprocess.Popen([sys.executable, "-m", "qnnsym", *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = []
     deadline = time.monotonic() + 60
     try:
@@ -72,6 +75,7 @@ def test_keyboard_interrupt_in_a_subcommand_returns_130(monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "_info", boom)
+    before = signal.getsignal(signal.SIGINT)  # default_int_handler, or SIG_IGN under a background job
     assert main(["info"]) == 130
     assert capsys.readouterr().err.strip() == "qnnsym: interrupted"
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored after reporting
+    assert signal.getsignal(signal.SIGINT) is before  # restored after reporting
