@@ -128,14 +128,19 @@ def real_vector(name: str, value: Any, length: int | None = None) -> np.ndarray:
     return arr
 
 
+def _with_shape(name: str, arr: np.ndarray, shape: tuple[int | None, ...], what: str) -> np.ndarray:
+    """``arr`` when its shape matches ``shape`` (``None`` = any length on that axis)."""
+    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+        raise InvalidInput(name, what, f"an array of shape {arr.shape}")
+    return arr
+
+
 def complex_array(name: str, value: Any, shape: tuple[int | None, ...]) -> np.ndarray:
     """A finite ``complex128`` array whose shape matches ``shape`` (``None`` = any)."""
     spec = "x".join("*" if s is None else str(s) for s in shape)
     what = f"a finite array of shape {spec}"
     arr = _as_array(name, value, np.complex128, what)
-    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
-        raise InvalidInput(name, what, f"an array of shape {arr.shape}")
-    return arr
+    return _with_shape(name, arr, shape, what)
 
 
 def square_matrix(name: str, value: Any, d: int | None = None) -> np.ndarray:
@@ -220,9 +225,7 @@ def real_array(name: str, value: Any, shape: tuple[int | None, ...] | None = Non
     spec = "x".join("*" if s is None else str(s) for s in shape)
     what = f"a finite real array of shape {spec}"
     arr = _as_array(name, value, np.float64, what)
-    if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
-        raise InvalidInput(name, what, f"an array of shape {arr.shape}")
-    return arr
+    return _with_shape(name, arr, shape, what)
 
 
 def text(name: str, value: Any) -> str:

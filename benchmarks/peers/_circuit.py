@@ -83,3 +83,33 @@ def read_qubit_circuit(model) -> QubitCircuit:
     if not isinstance(meas, PauliOperator):
         raise Unavailable(f"measurement {meas!r} is not a Pauli string")
     return QubitCircuit(n, model.n_params, tuple(ops), meas.pauli.label, float(meas.coeff))
+
+
+def diagonal(op, what: str) -> np.ndarray:
+    """The diagonal of a diagonal generator or measurement (``DiagonalOperator`` or a Z-type Pauli)."""
+    from qnnsym.model import DiagonalOperator, PauliOperator
+
+    if isinstance(op, DiagonalOperator):
+        return np.asarray(op.diagonal, dtype=np.float64)
+    if isinstance(op, PauliOperator) and op.pauli.x_mask == 0:
+        return op.coeff * op.pauli.diagonal_signs()
+    raise Unavailable(f"{what} {op!r} is not diagonal")
+
+
+def read_dense_model(model, data):
+    """The paper's dense model as arrays, the one reading every dense peer uses:
+    ``(W_l^T stacked (p, d, d), diag H_l (p, d), W_final^T or None, diag M_0, states (m, d), targets (m,))``."""
+    from qnnsym.model import DenseUnitary
+
+    if data.kind != "pure":
+        raise Unavailable("mixed input states")
+    ws = []
+    for l, layer in enumerate(model.layers):
+        if not isinstance(layer.fixed, DenseUnitary):
+            raise Unavailable(f"layer {l}: fixed part is not a dense unitary")
+        ws.append(np.asarray(layer.fixed.matrix).T)
+    wt = np.ascontiguousarray(np.stack(ws), dtype=np.complex128)
+    h = np.stack([diagonal(l.generator, f"generator {i}") for i, l in enumerate(model.layers)])
+    final_t = None if model.final is None else np.ascontiguousarray(np.asarray(model.final.matrix).T)
+    m0 = diagonal(model.measurement, "measurement")
+    return wt, h, final_t, m0, np.array(data.states, dtype=np.complex128), np.array(data.targets, dtype=np.float64)

@@ -26,7 +26,7 @@ import os
 import numpy as np
 
 from ..timing import Unavailable
-from ._circuit import FixedGate, Rotation, read_qubit_circuit
+from ._circuit import FixedGate, Rotation, read_dense_model, read_qubit_circuit
 
 __all__ = ["version", "JaxCircuitGradient", "JaxTangentKernel", "JaxDenseStep", "JaxDenseTraining", "JaxFlowRK4"]
 
@@ -188,26 +188,8 @@ class JaxTangentKernel:
 # -- dense model ----------------------------------------------------------------------------
 
 
-def _dense_arrays(model, data):
-    from .torch_peer import _diagonal  # the same reading of the model as the torch peer
-    from qnnsym.model import DenseUnitary
-
-    if data.kind != "pure":
-        raise Unavailable("mixed input states")
-    ws = []
-    for l, layer in enumerate(model.layers):
-        if not isinstance(layer.fixed, DenseUnitary):
-            raise Unavailable(f"layer {l}: fixed part is not a dense unitary")
-        ws.append(np.asarray(layer.fixed.matrix).T)
-    wt = np.ascontiguousarray(np.stack(ws), dtype=np.complex128)
-    h = np.stack([_diagonal(l.generator, f"generator {i}") for i, l in enumerate(model.layers)])
-    final_t = None if model.final is None else np.ascontiguousarray(np.asarray(model.final.matrix).T)
-    m0 = _diagonal(model.measurement, "measurement")
-    return wt, h, final_t, m0, np.array(data.states, dtype=np.complex128), np.array(data.targets, dtype=np.float64)
-
-
 def _dense_loss_fn(jax, jnp, model, data):
-    wt, h, final_t, m0, psi0, y = (None if a is None else jnp.asarray(a) for a in _dense_arrays(model, data))
+    wt, h, final_t, m0, psi0, y = (None if a is None else jnp.asarray(a) for a in read_dense_model(model, data))
 
     def loss(theta):
         phases = jnp.exp(-1j * theta[:, None] * h)  # (p, d)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..timing import Unavailable
-from ._circuit import FixedGate, Rotation, read_qubit_circuit
+from ._circuit import FixedGate, Rotation, read_dense_model, read_qubit_circuit
 
 __all__ = ["available", "version", "TorchCircuitGradient", "TorchTangentKernel", "TorchDenseStep", "TorchDenseTraining", "TorchFlowRK4"]
 
@@ -183,37 +183,19 @@ class TorchTangentKernel:
 # -- W3: one gradient-descent step of the dense model --------------------------------------
 
 
-def _diagonal(op, what: str) -> np.ndarray:
-    from qnnsym.model import DiagonalOperator, PauliOperator
-
-    if isinstance(op, DiagonalOperator):
-        return np.asarray(op.diagonal, dtype=np.float64)
-    if isinstance(op, PauliOperator) and op.pauli.x_mask == 0:
-        return op.coeff * op.pauli.diagonal_signs()
-    raise Unavailable(f"{what} {op!r} is not diagonal")
-
-
 class TorchDenseStep:
     """``theta0 - lr * grad L(theta0)`` for the dense model, by torch autograd."""
 
     def __init__(self, model, data, theta: np.ndarray, lr: float):
-        from qnnsym.model import DenseUnitary
-
         torch = _torch()
         self.torch = torch
-        if data.kind != "pure":
-            raise Unavailable("mixed input states")
-        ws = []
-        for l, layer in enumerate(model.layers):
-            if not isinstance(layer.fixed, DenseUnitary):
-                raise Unavailable(f"layer {l}: fixed part is not a dense unitary")
-            ws.append(np.asarray(layer.fixed.matrix).T)
-        self.wt = torch.as_tensor(np.ascontiguousarray(np.stack(ws)), dtype=torch.complex128)  # (p, d, d)
-        self.h = torch.as_tensor(np.stack([_diagonal(l.generator, f"generator {i}") for i, l in enumerate(model.layers)]))
-        self.final_t = None if model.final is None else torch.as_tensor(np.ascontiguousarray(np.asarray(model.final.matrix).T))
-        self.m0 = torch.as_tensor(_diagonal(model.measurement, "measurement"))
-        self.psi0 = torch.as_tensor(np.array(data.states, dtype=np.complex128))
-        self.y = torch.as_tensor(np.array(data.targets, dtype=np.float64))
+        wt, h, final_t, m0, psi0, y = read_dense_model(model, data)
+        self.wt = torch.as_tensor(wt)  # (p, d, d)
+        self.h = torch.as_tensor(h)
+        self.final_t = None if final_t is None else torch.as_tensor(final_t)
+        self.m0 = torch.as_tensor(m0)
+        self.psi0 = torch.as_tensor(psi0)
+        self.y = torch.as_tensor(y)
         self.theta = torch.tensor(np.asarray(theta, dtype=np.float64), requires_grad=True)
         self.lr = float(lr)
         self._ones = torch.ones_like(self.h)
