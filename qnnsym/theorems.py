@@ -399,7 +399,7 @@ def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_example
         try:
             examples = int(theorem.property(property_examples))
         except Exception as exc:  # hypothesis re-raises the falsifying example's failure
-            prop_failure = f"{type(exc).__name__}: {str(exc)[:500]}"
+            prop_failure = describe_property_failure(exc)
     all_closed = all(s.closed for s in steps)
     evidence_ok = (numeric is None or numeric.passed) and not prop_failure and not error
     if all_closed and not golden_failures and (theorem.steps or theorem.golden) and evidence_ok:
@@ -468,6 +468,29 @@ def discover(proofs_dir: str | None = None) -> list[Theorem]:
     if dup:
         raise InvalidInput("proofs", "unique theorem ids", f"duplicates {dup}")
     return theorems
+
+
+def describe_property_failure(exc: BaseException, width: int = 500) -> str:
+    """``"Type: message"`` of a property's failure; when hypothesis found several distinct failures
+    (an ``ExceptionGroup``) each one is named, so the reason a claim fell is never hidden behind
+    the group.
+
+    >>> describe_property_failure(ExceptionGroup("2 failures", [AssertionError("k < 50"), ValueError("bad")]))
+    '2 distinct failures: [1] AssertionError: k < 50 [2] ValueError: bad'
+    """
+    if isinstance(exc, BaseExceptionGroup):
+        leaves = _leaf_exceptions(exc)
+        share = max(120, width // max(1, len(leaves)))
+        parts = [f"[{i}] {_one_line(e)[:share]}" for i, e in enumerate(leaves, 1)]
+        return f"{len(leaves)} distinct failures: " + " ".join(parts)
+    return f"{type(exc).__name__}: {str(exc)[:width]}"
+
+
+def _leaf_exceptions(group: BaseExceptionGroup) -> list[BaseException]:
+    out: list[BaseException] = []
+    for e in group.exceptions:
+        out.extend(_leaf_exceptions(e) if isinstance(e, BaseExceptionGroup) else [e])
+    return out
 
 
 def _one_line(exc: BaseException) -> str:

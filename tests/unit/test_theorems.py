@@ -95,3 +95,23 @@ def test_dependency_cycle_and_unknown_ids_are_errors():
         dependency_order([a, b])
     with pytest.raises(InvalidInput, match="only"):
         dependency_order([a], only=["Z"])
+
+
+def test_several_distinct_property_failures_are_each_named():
+    # hypothesis raises an ExceptionGroup when it finds failures at different places; the report
+    # must name each one (a CI run once showed only "ExceptionGroup: ... 2 sub-exceptions")
+    def prop(n):
+        @settings(max_examples=n, derandomize=True, database=None)
+        @given(st.integers(0, 100))
+        def check(k):
+            if k > 80:
+                raise ValueError(f"too large: {k}")
+            assert k < 50
+
+        check()
+        return n
+
+    res = verify_theorem(Theorem("p", "prop", "...", "CHECKED", property=prop), property_examples=200)
+    assert not res.passed
+    assert "distinct failures" in res.property_failure
+    assert "AssertionError" in res.property_failure and "ValueError: too large" in res.property_failure
