@@ -1,0 +1,1 @@
+"""Sweeps over parameter grids: ``qnnsym sweep SPEC`` (issue 8)."""
