@@ -1,7 +1,8 @@
 """`qnnsym docs`: the committed derivations are up to date, --check catches edits, user proofs render.
 
-Verifying every theorem takes about a minute, so the results are cached for this module: the
-first call of ``verify_all`` for a set of theorems runs it, later calls reuse its results.
+Verifying every theorem takes about a minute and a half, so the results are cached for the
+session (tests/verified.py, shared with the per-theorem tests): the first call of ``verify_all``
+for a set of theorems runs it, later calls reuse its results.
 """
 
 from __future__ import annotations
@@ -15,23 +16,15 @@ import pytest
 import qnnsym.theorems as theorems_mod
 from qnnsym.cli import main
 from qnnsym.docgen import MD_HEADER, TEX_HEADER, TEX_NAME
+from verified import cached_verify_all
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "docs" / "derivations"
-_CACHE: dict = {}
-_real_verify_all = theorems_mod.verify_all
-
-
-def _cached_verify_all(theorems, *, only=None, profile="quick", property_examples=50, progress=None):
-    key = (tuple((t.id, t.statement) for t in theorems), tuple(only or ()), profile, property_examples)
-    if key not in _CACHE:
-        _CACHE[key] = _real_verify_all(theorems, only=only, profile=profile, property_examples=property_examples)
-    return _CACHE[key]
 
 
 @pytest.fixture(autouse=True)
 def cached(monkeypatch):
-    monkeypatch.setattr(theorems_mod, "verify_all", _cached_verify_all)
+    monkeypatch.setattr(theorems_mod, "verify_all", cached_verify_all)
 
 
 def test_committed_derivations_are_up_to_date(monkeypatch, capsys):

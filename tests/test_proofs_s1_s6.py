@@ -9,7 +9,8 @@ from functools import partial
 import pytest
 import sympy as sp
 
-from qnnsym.theorems import Golden, Step, discover, verify_all, verify_theorem
+from qnnsym.theorems import Golden, Step, verify_theorem
+from verified import verified
 
 MODULES = {
     "S1": "qnnsym.proofs.s01_gradient_formula",
@@ -35,8 +36,7 @@ def _describe(res):
 def test_theorem_verifies_with_its_claim(tid):
     thm = _mod(tid).build()
     assert thm.id == tid and thm.claimed == CLAIMED[tid]
-    results = verify_all(discover(), only=[tid], property_examples=25)
-    res = {r.id: r for r in results}[tid]
+    res = verified(tid)
     assert res.passed, _describe(res)
     assert res.shown == res.claimed == CLAIMED[tid], _describe(res)
     if thm.property is not None:

@@ -10,7 +10,8 @@ from functools import partial
 import pytest
 import sympy as sp
 
-from qnnsym.theorems import Golden, Step, close_step, discover, verify_all, verify_theorem
+from qnnsym.theorems import Golden, Step, close_step, discover, verify_theorem
+from verified import verified
 
 MODULES = {
     "T4.2": "qnnsym.proofs.thm_4_2_asymptotic_dynamics",
@@ -37,11 +38,10 @@ def theorems():
 
 
 @pytest.mark.parametrize("tid", sorted(MODULES))
-def test_theorem_verifies_with_its_claim(theorems, tid):
+def test_theorem_verifies_with_its_claim(tid):
     thm = _mod(tid).build()
     assert thm.id == tid and thm.claimed == CLAIMED[tid]
-    results = verify_all(theorems, only=[tid], property_examples=20)
-    res = {r.id: r for r in results}[tid]
+    res = verified(tid)
     assert res.passed, _describe(res)
     assert res.shown == res.claimed == CLAIMED[tid], _describe(res)
     assert res.property_examples >= 20
