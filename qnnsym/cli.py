@@ -1,4 +1,4 @@
-"""The command line: ``qnnsym verify``, ``qnnsym docs`` and ``qnnsym info``.
+"""The command line: ``qnnsym verify``, ``qnnsym docs``, ``qnnsym figures``, ``qnnsym sweep`` and ``qnnsym info``.
 
 ``qnnsym verify`` runs the engine's conformance checks (:mod:`qnnsym.conformance`) and
 prints one row per check (name, max error, tolerance, pass/fail, seconds); it exits
@@ -221,6 +221,29 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    """``qnnsym sweep SPEC``: run a grid of experiment cells into a resumable table (:mod:`qnnsym.sweep`)."""
+    from .sweep import load_spec, run_sweep, summary_lines
+
+    spec = load_spec(args.spec)
+    if args.workers is not None and args.serial:
+        from .errors import InvalidInput
+
+        raise InvalidInput("--workers", "not together with --serial", f"--workers {args.workers}")
+    out = Path(args.out) if args.out else Path("sweeps") / Path(args.spec).stem
+    if args.dry_run:
+        cells = spec.cells()
+        for c in cells:
+            print(f"{c['key']}  seed={c['seed']}  " + " ".join(f"{k}={v}" for k, v in sorted(c["params"].items())))
+        print(f"{len(cells)} cells of {spec.experiment} (dry run: nothing ran; table would go to {out})")
+        return 0
+    executor = "serial" if args.serial else (f"dask:{args.dask}" if args.dask else "pool")
+    print(f"qnnsym sweep {spec.name or spec.experiment}: writing to {out.resolve()}", flush=True)
+    result = run_sweep(spec, out, executor=executor, workers=args.workers)
+    print("\n".join(summary_lines(result, spec)))
+    return 0 if result.ok else 1
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, ``qnnsym: error: ...``, exit status 2."""
 
@@ -300,12 +323,25 @@ def build_parser() -> argparse.ArgumentParser:
                     help="regenerate into a temporary folder; exit 1 with a diff if --out differs")
     dc.add_argument("--pdf", action="store_true", help="also build the PDF with pdflatex (exit 1 if it is not on PATH)")
     dc.set_defaults(func=_docs)
-    fg = sub.add_parser("figures", help="reproduce the experiments E1-E4 as data (JSON, CSV) and figures (PNG, PDF)")
+    fg = sub.add_parser("figures", help="reproduce the experiments E1-E4 and the neighbouring results N1-N3 as data (JSON, CSV) and figures (PNG, PDF)")
     fg.add_argument("--out", default="figures", metavar="DIR", type=_output_folder, help="output directory (default: figures/ in the current directory)")
-    fg.add_argument("--only", nargs="+", metavar="E", choices=["E1", "E2", "E3", "E4"], help="run only these experiments")
+    fg.add_argument("--only", nargs="+", metavar="E", choices=["E1", "E2", "E3", "E4", "N1", "N2", "N3"],
+                    help="run only these experiments (E1-E4) or neighbouring results (N1-N3)")
     fg.add_argument("--full", action="store_true", help="paper-scale sizes (d = 16, p up to thousands; minutes to hours)")
     fg.add_argument("--no-plot", action="store_true", help="write the data only (no matplotlib needed)")
     fg.set_defaults(func=_figures)
+    sw = sub.add_parser("sweep", help="run an experiment over a parameter grid and seeds into a resumable table (CSV, Parquet)")
+    sw.add_argument("spec", metavar="SPEC", help="the sweep spec, a .toml or .yaml file (see docs/sweep.md)")
+    sw.add_argument("--out", metavar="DIR", type=_output_folder,
+                    help="output folder: journal.jsonl, table.csv, table.parquet (default: sweeps/<spec name>)")
+    where = sw.add_mutually_exclusive_group()
+    where.add_argument("--dask", metavar="ADDRESS",
+                       help="run on Dask distributed: a scheduler address (tcp://host:8786) or 'local' for a LocalCluster")
+    where.add_argument("--serial", action="store_true", help="run every cell in this process, one after the other")
+    sw.add_argument("--workers", type=_positive_int, metavar="N",
+                    help="processes of the local pool or of --dask local (default: the cores this process may use)")
+    sw.add_argument("--dry-run", action="store_true", help="list the cells (key, seed, parameters) and exit")
+    sw.set_defaults(func=_sweep)
     i = sub.add_parser("info", help="print versions (and the conventions with --conventions)")
     i.add_argument("--conventions", action="store_true", help="print the conventions C1-C8")
     i.set_defaults(func=_info)

@@ -10,7 +10,9 @@ True
 
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+import contextvars
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -55,6 +57,7 @@ __all__ = [
     "sum_of_squares_step",
     "PROPERTY_SETTINGS",
     "run_property",
+    "property_seed",
     "extreme_label_instances",
     "lazy_step",
     "z_scores",
@@ -108,14 +111,56 @@ def sum_of_squares_step(m: int) -> Step:
 PROPERTY_SETTINGS: dict = {"derandomize": True, "deadline": None, "database": None, "suppress_health_check": ["too_slow"]}
 
 
-def run_property(test: Callable, max_examples: int) -> int:
+#: The seeded run :func:`property_seed` opened in this context (``None``: properties are derandomised).
+_PROPERTY_RUN: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qnnsym_property_run", default=None)
+
+
+def _seed_arg(seed: Any) -> int:
+    import numbers
+
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**64:
+        raise InvalidInput("seed", "a non-negative integer below 2**64", describe(seed))
+    return int(seed)
+
+
+@contextlib.contextmanager
+def property_seed(seed: int) -> Iterator[dict]:
+    """Within the block, every :func:`run_property` call without its own ``seed`` runs under
+    ``hypothesis.seed(seed)`` (not derandomised); yields ``{"seed": seed, "examples": n}`` with
+    ``n`` the examples run so far, counted even when a falsifying example raises.  This is how
+    a property campaign (``qnnsym sweep``) seeds a theorem's ``property(max_examples)``.
+
+    >>> with property_seed(7) as run:
+    ...     run["seed"], run["examples"]
+    (7, 0)
+    """
+    run = {"seed": _seed_arg(seed), "examples": 0}
+    token = _PROPERTY_RUN.set(run)
+    try:
+        yield run
+    finally:
+        _PROPERTY_RUN.reset(token)
+
+
+def run_property(test: Callable, max_examples: int, *, seed: int | None = None) -> int:
     """Run a ``@given`` test under a derandomised profile with ``max_examples`` examples and
-    return the number of examples executed (a falsifying example raises)."""
+    return the number of examples executed (a falsifying example raises).
+
+    With ``seed`` (or inside :func:`property_seed`) the test runs non-derandomised under
+    ``hypothesis.seed(seed)`` instead: another seed draws other examples, the same seed the
+    same ones.  Without either, the run is exactly the derandomised one."""
     from hypothesis import HealthCheck, settings
 
     if not callable(test) or not hasattr(getattr(test, "hypothesis", None), "inner_test"):
         raise InvalidInput("test", "a hypothesis @given test function", describe(test))
     max_examples = positive_int("max_examples", max_examples)
+    run = _PROPERTY_RUN.get()
+    if seed is not None:
+        seed = _seed_arg(seed)
+    elif run is not None:
+        seed = run["seed"]
+    if seed is not None:
+        return _run_seeded(test, max_examples, seed, run)
     count = [0]
     inner = test.hypothesis.inner_test
 
@@ -130,6 +175,30 @@ def run_property(test: Callable, max_examples: int) -> int:
                  suppress_health_check=[getattr(HealthCheck, h) for h in PROPERTY_SETTINGS["suppress_health_check"]])(test)()
     finally:
         test.hypothesis.inner_test = inner
+    return count[0]
+
+
+def _run_seeded(test: Callable, max_examples: int, seed: int, run: dict | None) -> int:
+    from hypothesis import HealthCheck, settings
+    from hypothesis import seed as hypothesis_seed
+
+    count = [0]
+    inner = test.hypothesis.inner_test
+
+    def counting(*args, **kwargs):
+        count[0] += 1
+        return inner(*args, **kwargs)
+
+    test.hypothesis.inner_test = counting
+    try:
+        configured = settings(max_examples=max_examples, derandomize=False, deadline=PROPERTY_SETTINGS["deadline"],
+                              database=PROPERTY_SETTINGS["database"],
+                              suppress_health_check=[getattr(HealthCheck, h) for h in PROPERTY_SETTINGS["suppress_health_check"]])(test)
+        hypothesis_seed(seed)(configured)()
+    finally:
+        test.hypothesis.inner_test = inner
+        if run is not None:
+            run["examples"] += count[0]
     return count[0]
 
 
