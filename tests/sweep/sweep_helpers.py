@@ -1,0 +1,51 @@
+"""User functions and properties for the sweep tests (imported by name, ``sweep_helpers:fn``, in
+worker processes too: the tests put this folder on PYTHONPATH)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+HERE = str(Path(__file__).resolve().parent)
+
+
+def square(x, seed, calls=""):
+    """``y = x^2 + seed``; appends one line to the file ``calls`` (if given) per call."""
+    if calls:
+        with open(calls, "a") as fh:
+            fh.write(f"{x} {seed}\n")
+    return {"y": float(x * x + seed), "parity": "odd" if (x + seed) % 2 else "even"}
+
+
+def fragile(x, seed):
+    """Fails for x == 2 (a cell error the sweep must record and survive)."""
+    if x == 2:
+        raise ValueError(f"x = {x} is not allowed")
+    return {"y": float(x + seed)}
+
+
+def slow(x, seed, delay=0.3):
+    """Sleeps ``delay`` seconds, then ``y = 10 x + seed`` (gives a test time to act mid-sweep)."""
+    time.sleep(delay)
+    return {"y": float(10 * x + seed)}
+
+
+def wrong_property(max_examples: int) -> int:
+    """A deliberately false property (every integer is below 900), run as a theorem's is."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from qnnsym.proofkit import run_property
+
+    @given(st.integers(0, 1000))
+    def prop(k):
+        assert k < 900, f"k = {k} >= 900"
+
+    return run_property(prop, max_examples)
+
+
+def pythonpath_env() -> dict:
+    """The environment with this folder on PYTHONPATH (for worker processes and subprocesses)."""
+    old = os.environ.get("PYTHONPATH", "")
+    return {"PYTHONPATH": HERE + (os.pathsep + old if old else "")}
