@@ -68,8 +68,9 @@ def _check(examples, seed) -> tuple[int, int]:
 
 
 def falsifying_example(exc: BaseException) -> str:
-    """The ``Falsifying example: ...`` notes hypothesis attached to ``exc`` (and to the members of
-    an exception group), on one line each, joined by `` | ``.
+    """The ``Falsifying example: ...`` (newer hypothesis: ``Failing test case: ...``) notes
+    hypothesis attached to ``exc`` and to the members of an exception group, one line each,
+    joined by `` | ``.
 
     >>> e = AssertionError("x")
     >>> e.add_note("Falsifying example: prop(\\n    x=1,\\n)")
@@ -82,7 +83,7 @@ def falsifying_example(exc: BaseException) -> str:
 
     def walk(e: BaseException) -> None:
         for note in getattr(e, "__notes__", []) or []:
-            if isinstance(note, str) and note.startswith("Falsifying"):
+            if isinstance(note, str) and note.startswith(("Falsifying", "Failing test case")):
                 found.append(" ".join(note.split()))
         if isinstance(e, BaseExceptionGroup):
             for sub in e.exceptions:

@@ -206,6 +206,8 @@ def flat_row(row: dict) -> dict:
 def table_columns(rows: list[dict]) -> list[str]:
     """Column order: experiment, parameters (sorted), seed, status, error, measured quantities
     (sorted), versions, runtime_s, worker, key."""
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise InvalidInput("rows", "a list of row dicts", describe(rows))
     params = sorted({k for r in rows for k in (r.get("params") or {})})
     measured = sorted({k for r in rows for k in (r.get("measured") or {})} - set(params))
     versions = sorted({f"{k}_version" for r in rows for k in (r.get("versions") or {})})
