@@ -72,3 +72,17 @@ def test_a_worker_killed_mid_sweep_still_gives_every_cell_exactly_once(tmp_path)
     assert [r["y"] for r in read_table_csv(tmp_path / "table.csv")] == [repr(10.0 * x) for x in range(cells)]
     with pytest.raises(ProcessLookupError):  # the worker really died (its cell was rescheduled)
         os.kill(killed[0], 0)
+
+
+def test_cli_dask_local_starts_and_stops_its_own_cluster(tmp_path, capsys):
+    from qnnsym.cli import main
+
+    spec = tmp_path / "s.toml"
+    spec.write_text('experiment = "sweep_helpers:square"\nseeds = 2\n[grid]\nx = [1, 2, 3]\n')
+    assert main(["sweep", str(spec), "--serial", "--out", str(tmp_path / "serial")]) == 0
+    assert main(["sweep", str(spec), "--dask", "local", "--workers", "2", "--out", str(tmp_path / "dask")]) == 0
+    captured = capsys.readouterr()
+    assert "to run on dask (2 workers)" in captured.err and "6/6 cells done (0 failed)" in captured.err
+    assert _table(tmp_path / "serial") == _table(tmp_path / "dask")
+    assert main(["sweep", str(spec), "--dask", "local", "--out", str(tmp_path / "dask")]) == 0  # all done:
+    assert "ran 0, skipped 6" in capsys.readouterr().out  # no cluster is started for nothing
