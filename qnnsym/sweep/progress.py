@@ -1,8 +1,8 @@
 """Progress of a sweep on stderr: cells done / total, failures, elapsed time and ETA.
 
-The estimate is the mean wall time per finished cell of this run times the cells left, divided
-by nothing else: on ``w`` busy workers cells finish ``w`` times as often, which the mean already
-shows.  Lines are printed at most every ``interval`` seconds (and always for the last cell).
+The ETA is the elapsed time per finished cell of this run times the cells left (with ``w`` busy
+workers cells finish about ``w`` times as often, which the elapsed time per cell already shows).
+Lines are printed at most every ``interval`` seconds, and always for the last cell.
 
 >>> import io
 >>> buf = io.StringIO()

@@ -195,7 +195,8 @@ def _user_function(key: str, text: str):
     try:
         module = importlib.import_module(mod_name)
     except Exception as exc:  # ImportError or an error raised while importing the user's module
-        raise InvalidInput(key, f"an importable module {mod_name!r}", f"{type(exc).__name__}: {exc}") from None
+        raise InvalidInput(key, f"an importable module {mod_name!r} (installed, on PYTHONPATH, or in the current "
+                                f"folder with python -m qnnsym)", f"{type(exc).__name__}: {exc}") from None
     fn = getattr(module, fn_name, None)
     if not callable(fn):
         raise InvalidInput(key, f"a function {fn_name!r} in {mod_name}", describe(fn))

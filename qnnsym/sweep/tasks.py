@@ -112,7 +112,7 @@ def measure_dense(experiment: str, params: dict, seed: int) -> dict:
     kappa = float(model.kappa())
     if "eta" in p_in:
         eta = p_in["eta"]
-    c = eta * kappa
+    c = p_in["c"] if "c" in p_in else eta * kappa  # the given c exactly, as qnnsym figures uses it
     out: dict[str, Any] = {"eta": float(eta), "kappa": kappa}
     if experiment in ("E1", "E4"):
         tr = _train(model, data, theta0, eta, t_final, dt, 400 if experiment == "E1" else 50, kernel_end=True)
