@@ -7,8 +7,8 @@ module-level function, so it pickles by reference).  A cell whose task could not
 
 - :class:`SerialExecutor`: one cell after the other in this process.
 - :class:`PoolExecutor`: :class:`concurrent.futures.ProcessPoolExecutor` with
-  ``len(os.sched_getaffinity(0))`` workers by default and the ``forkserver`` start method on
-  Linux (``spawn`` elsewhere), which never forks a process holding threads.  Workers run
+  ``len(os.sched_getaffinity(0))`` workers by default and the ``spawn`` start method (fresh
+  interpreters: never a fork of a process holding threads; they get this ``sys.path``).  Workers run
   qnnsym single-threaded and ignore SIGINT (the parent handles Ctrl-C and stops them).  If a
   worker dies, the pool is rebuilt and the unfinished cells are resubmitted; a cell that was in
   flight during three such deaths is recorded as failed.
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 from typing import Callable, Iterator
 
 from ..errors import InvalidInput
@@ -111,8 +110,9 @@ class PoolExecutor:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        method = "forkserver" if sys.platform.startswith("linux") else "spawn"
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method), initializer=_worker_init)
+        # spawn: a fresh interpreter per worker, which never inherits locks held by this process's
+        # threads (numba, Dask) and gets this process's sys.path, so user modules import there too.
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
         return self._pool
 
     def run(self, fn: Callable[[dict], dict], cells: list[dict]) -> Iterator[tuple[dict, dict]]:
