@@ -10,8 +10,9 @@ module-level function, so it pickles by reference).  A cell whose task could not
   ``len(os.sched_getaffinity(0))`` workers by default and the ``spawn`` start method (fresh
   interpreters: never a fork of a process holding threads; they get this ``sys.path``).  Workers run
   qnnsym single-threaded and ignore SIGINT (the parent handles Ctrl-C and stops them).  If a
-  worker dies, the pool is rebuilt and the unfinished cells are resubmitted; a cell that was in
-  flight during three such deaths is recorded as failed.
+  worker dies, the pool is rebuilt and the unfinished cells are resubmitted; a cell unfinished
+  in two such deaths then runs alone in a one-process pool, where a third death is its own and
+  it is recorded as failed.
 - :class:`DaskExecutor`: ``distributed.Client(address)``, or for ``"local"`` a
   ``LocalCluster(n_workers, threads_per_worker=1, processes=True)`` on 127.0.0.1 started here
   and closed by ``close``.  Cells are ``client.submit``-ted under their cell key and collected
@@ -106,13 +107,14 @@ class PoolExecutor:
         self.workers = _workers_arg(workers) or default_workers()
         self._pool = None
 
-    def _new_pool(self):
+    def _new_pool(self, workers: int | None = None):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         # spawn: a fresh interpreter per worker, which never inherits locks held by this process's
         # threads (numba, Dask) and gets this process's sys.path, so user modules import there too.
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+        self._pool = ProcessPoolExecutor(workers or self.workers, mp_context=mp.get_context("spawn"),
+                                         initializer=_worker_init)
         return self._pool
 
     def run(self, fn: Callable[[dict], dict], cells: list[dict]) -> Iterator[tuple[dict, dict]]:
@@ -121,6 +123,7 @@ class PoolExecutor:
 
         todo = list(cells)
         attempts: dict[str, int] = {}
+        suspects: list[dict] = []
         while todo:
             pool = self._new_pool() if self._pool is None else self._pool
             futures = {pool.submit(fn, c): c for c in todo}
@@ -133,20 +136,30 @@ class PoolExecutor:
                     cell = futures[fut]
                     try:
                         row = fut.result()
-                    except BrokenProcessPool:
+                    except BrokenProcessPool:  # some worker died: every unfinished cell comes back
                         broken = True
                         attempts[cell["key"]] = attempts.get(cell["key"], 0) + 1
-                        if attempts[cell["key"]] >= MAX_POOL_ATTEMPTS:
-                            yield cell, _lost_row(cell, f"BrokenProcessPool: a worker process died {MAX_POOL_ATTEMPTS} "
-                                                        "times while this cell was in flight")
-                        else:
-                            todo.append(cell)
+                        (suspects if attempts[cell["key"]] >= MAX_POOL_ATTEMPTS - 1 else todo).append(cell)
                         continue
                     except Exception as exc:  # e.g. the cell or its row did not pickle
                         row = _lost_row(cell, " ".join(f"{type(exc).__name__}: {exc}".split())[:500])
                     yield cell, row
             if broken:
                 self._terminate()
+        # Cells that were unfinished in two pool deaths run one at a time in a one-process pool,
+        # where a death can only be theirs (the last of MAX_POOL_ATTEMPTS attempts).
+        for cell in suspects:
+            if self._pool is None:
+                self._pool = self._new_pool(1)
+            try:
+                row = self._pool.submit(fn, cell).result()
+            except BrokenProcessPool:
+                self._terminate()
+                row = _lost_row(cell, f"BrokenProcessPool: the worker process died while running this cell "
+                                      f"({MAX_POOL_ATTEMPTS} attempts)")
+            except Exception as exc:
+                row = _lost_row(cell, " ".join(f"{type(exc).__name__}: {exc}".split())[:500])
+            yield cell, row
 
     def _terminate(self) -> None:
         pool, self._pool = self._pool, None

@@ -49,3 +49,15 @@ def pythonpath_env() -> dict:
     """The environment with this folder on PYTHONPATH (for worker processes and subprocesses)."""
     old = os.environ.get("PYTHONPATH", "")
     return {"PYTHONPATH": HERE + (os.pathsep + old if old else "")}
+
+
+def deadly(x, seed, marker=""):
+    """Kills its own process for x == 0 (always) and, once, for x == 1 when ``marker`` does not
+    exist yet (a worker lost by accident); otherwise ``y = x``."""
+    import signal
+
+    if x == 0 or (x == 1 and marker and not os.path.exists(marker)):
+        if marker and x == 1:
+            open(marker, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {"y": float(x)}

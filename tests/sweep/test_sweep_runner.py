@@ -98,3 +98,15 @@ def test_cli_sweep_exit_codes_and_dry_run(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["sweep", str(good), "--serial", "--dask", "local"])
     assert info.value.code == 2
+
+
+def test_pool_worker_deaths_retry_the_innocent_and_record_the_culprit(tmp_path):
+    spec = parse_spec({"experiment": "sweep_helpers:deadly", "grid": {"x": [0, 1, 2, 3], "marker": str(tmp_path / "m")}})
+    res = run_sweep(spec, tmp_path / "out", executor="pool", workers=2, progress=None)
+    rows = read_journal(tmp_path / "out" / "journal.jsonl")
+    assert sorted(r["params"]["x"] for r in rows) == [0, 1, 2, 3]  # every cell exactly once
+    by_x = {r["params"]["x"]: r for r in rows}
+    assert by_x[0]["status"] == "failed" and "worker process died while running this cell" in by_x[0]["error"]
+    assert all(by_x[x]["status"] == "ok" and by_x[x]["measured"]["y"] == x for x in (1, 2, 3))
+    assert (tmp_path / "m").exists()  # x = 1 did kill its worker once, and was retried
+    assert res.failed == 1
