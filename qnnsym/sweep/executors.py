@@ -76,6 +76,24 @@ def _worker_init() -> None:
     set_threads(1)
 
 
+def _ignore_sigint_plugin():
+    """A worker plugin for the LocalCluster this executor starts: its worker processes ignore
+    SIGINT, so a Ctrl-C at the terminal (sent to the whole process group) is handled once, by
+    the sweep, which then closes the cluster; restarted workers get the plugin too."""
+    from distributed import WorkerPlugin
+
+    class IgnoreSigint(WorkerPlugin):
+        name = "qnnsym-ignore-sigint"
+
+        def setup(self, worker):
+            import threading
+
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    return IgnoreSigint()
+
+
 class SerialExecutor:
     """Run the cells one after the other in this process."""
 
@@ -213,12 +231,13 @@ class DaskExecutor:
             try:
                 import bokeh  # noqa: F401  (the dashboard needs it)
 
-                dashboard = "127.0.0.1:0"
+                dashboard, self._bokeh = "127.0.0.1:0", True
             except ImportError:
-                dashboard = None
+                dashboard, self._bokeh = None, False
             self.cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
                                         host="127.0.0.1", dashboard_address=dashboard, silence_logs=40)
             self.client = Client(self.cluster)
+            self.client.register_plugin(_ignore_sigint_plugin())
         else:
             if "://" not in address and ":" not in address:
                 raise InvalidInput("dask", "a scheduler address host:port or tcp://host:port, or 'local'", repr(address))
@@ -230,15 +249,16 @@ class DaskExecutor:
         self.dashboard = self._dashboard()
 
     def _dashboard(self) -> str | None:
+        """The dashboard's address if the scheduler serves one, else None.  Without bokeh a
+        LocalCluster still answers HTTP on its dashboard port, but with no status page."""
+        if self.cluster is not None and not self._bokeh:
+            return None
         try:
-            link = self.client.dashboard_link
+            if "dashboard" not in self.client.scheduler_info().get("services", {}):
+                return None
+            return self.client.dashboard_link or None
         except Exception:
             return None
-        if not link:
-            return None
-        if self.cluster is not None and getattr(self.cluster, "dashboard_link", None) is None:
-            return None
-        return link
 
     def run(self, fn: Callable[[dict], dict], cells: list[dict]) -> Iterator[tuple[dict, dict]]:
         from distributed import as_completed

@@ -83,6 +83,10 @@ def test_cli_dask_local_starts_and_stops_its_own_cluster(tmp_path, capsys):
     assert main(["sweep", str(spec), "--dask", "local", "--workers", "2", "--out", str(tmp_path / "dask")]) == 0
     captured = capsys.readouterr()
     assert "to run on dask (2 workers)" in captured.err and "6/6 cells done (0 failed)" in captured.err
+    import importlib.util
+
+    # the dashboard's address is printed exactly when the cluster serves one (it needs bokeh)
+    assert ("Dask dashboard at http://127.0.0.1:" in captured.err) == (importlib.util.find_spec("bokeh") is not None)
     assert _table(tmp_path / "serial") == _table(tmp_path / "dask")
     assert main(["sweep", str(spec), "--dask", "local", "--out", str(tmp_path / "dask")]) == 0  # all done:
     assert "ran 0, skipped 6" in capsys.readouterr().out  # no cluster is started for nothing
