@@ -195,6 +195,18 @@ class LieAlgebra:
     gap: tuple | None = None
     _matrices: Any = None
 
+    def __post_init__(self) -> None:
+        validate.nonnegative_int("dim", self.dim)
+        if self.n_qubits is not None:
+            validate.positive_int("n_qubits", self.n_qubits, maximum=_MAX_QUBITS)
+        validate.member("method", self.method, ("pauli", "rational", "float"))
+        if not isinstance(self.basis, tuple) or (self.method != "float" and len(self.basis) != self.dim):
+            raise InvalidInput("basis", f"a tuple of {self.dim} basis elements (labels or {{label: Fraction}} dicts; "
+                               "() for a float closure)", validate.describe(self.basis))
+        if self.method == "float" and (self._matrices is None or np.shape(self._matrices)[0] != self.dim):
+            raise InvalidInput("_matrices", f"the {self.dim} orthonormal basis matrices of a float closure",
+                               validate.describe(self._matrices))
+
     def matrices(self) -> np.ndarray:
         """The basis as dense Hermitian matrices, shape ``(dim, d, d)`` (orthonormal in Frobenius
         norm for ``"float"``; Pauli strings and their rational combinations otherwise)."""
@@ -495,9 +507,11 @@ def numerical_rank(rows: Any, *, rtol: float = RANK_RTOL) -> NumericalRank:
     """
     try:
         a = np.asarray(rows)
-        a = np.asarray(a, dtype=np.complex128 if np.iscomplexobj(a) else np.float64)  # real rows: a real SVD
     except (TypeError, ValueError):
-        raise InvalidInput("rows", "a finite 2-d array", validate.describe(rows)) from None
+        raise InvalidInput("rows", "a finite 2-d array of numbers", validate.describe(rows)) from None
+    if a.dtype.kind not in "iufc":
+        raise InvalidInput("rows", "a finite 2-d array of numbers", f"an array of dtype {a.dtype}")
+    a = np.asarray(a, dtype=np.complex128 if np.iscomplexobj(a) else np.float64)  # real rows: a real SVD
     if a.ndim != 2 or a.size == 0:
         raise InvalidInput("rows", "a finite non-empty 2-d array", f"shape {a.shape}")
     if not np.all(np.isfinite(a)):
@@ -715,6 +729,8 @@ def saturation_point(ps: Any, ranks: Any, target: Any) -> int | None:
     3
     """
     ps = validate.real_vector("ps", ps)
+    if ps.size == 0:
+        raise InvalidInput("ps", "a non-empty vector of layer counts", "an empty vector")
     ranks = validate.real_vector("ranks", ranks, ps.shape[0])
     target = validate.nonnegative_int("target", target)
     hit = np.flatnonzero(ranks == target)
