@@ -74,6 +74,9 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "property": ("examples", "falsified", "failure", "falsifying_example", "reproduce"),
 }
 
+#: Column names of the table that parameters and user quantities may not take.
+RESERVED = ("experiment", "seed", "status", "error", "runtime_s", "worker", "key")
+
 _TOP_KEYS = ("experiment", "name", "seeds", "record", "grid", "property")
 _PROPERTY_KEYS = ("theorem", "target", "examples")
 
@@ -284,8 +287,9 @@ def parse_spec(data: Any) -> SweepSpec:
     allowed = EXPERIMENT_PARAMS.get(experiment)
     for pname, values in grid_in.items():
         key = f"grid.{pname}"
-        if not isinstance(pname, str) or not pname.isidentifier() or pname == "seed":
-            raise InvalidInput(key, "a parameter name (an identifier other than 'seed')", repr(pname))
+        if not isinstance(pname, str) or not pname.isidentifier() or pname in RESERVED or pname.endswith("_version"):
+            raise InvalidInput(key, f"a parameter name (an identifier, not a table column: {', '.join(RESERVED)}, "
+                                    f"*_version)", repr(pname))
         if allowed is not None and pname not in allowed:
             raise InvalidInput(key, f"a parameter of {experiment} ({', '.join(allowed)})", repr(pname))
         vals = list(values) if isinstance(values, (list, tuple)) else [values]

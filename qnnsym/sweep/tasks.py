@@ -153,10 +153,18 @@ def call_user_function(target: str, params: dict, seed: int) -> dict:
     """Import ``package.module:function`` and return ``f(**params, seed=seed)``, checked to be a
     dict of scalars (str keys; int, float, bool, str or None values).
 
+    Any importable function works, e.g. this module's own :func:`measure_dense`:
+
+    >>> out = call_user_function("qnnsym.sweep.tasks:measure_dense",
+    ...                          {"experiment": "E4", "params": {"d": 4, "p": 8, "m": 2, "t_final": 1.0}}, 3)
+    >>> out["final_loss"] < out["initial_loss"]
+    True
     >>> call_user_function("builtins:dict", {"x": 1.5}, 3)
-    {'x': 1.5, 'seed': 3}
+    Traceback (most recent call last):
+    ...
+    qnnsym.errors.InvalidInput: result.x: expected a quantity name that is not a parameter or a table column, got 'x'
     """
-    from .spec import _user_function
+    from .spec import RESERVED, _user_function
 
     fn = _user_function("experiment", target)
     if not isinstance(params, dict):
@@ -168,6 +176,8 @@ def call_user_function(target: str, params: dict, seed: int) -> dict:
     for k, v in out.items():
         if not isinstance(k, str) or not k:
             raise InvalidInput("result", "string keys", describe(k))
+        if k in params or k in RESERVED or k.endswith("_version"):
+            raise InvalidInput(f"result.{k}", "a quantity name that is not a parameter or a table column", repr(k))
         if v is None or isinstance(v, (bool, str)):
             clean[k] = v
         elif isinstance(v, (numbers.Integral, np.integer)):

@@ -42,6 +42,11 @@ def test_unknown_top_level_keys_are_rejected_by_name(key):
     expect_invalid("sweep.parse_spec", key, parse_spec, {"experiment": "E1", key: 1})
 
 
+@pytest.mark.parametrize("name", ["seed", "status", "error", "key", "worker", "runtime_s", "experiment", "numpy_version"])
+def test_grid_names_that_are_table_columns_are_refused(name):
+    expect_invalid("sweep.parse_spec", f"grid.{name}", parse_spec, {"experiment": "builtins:dict", "grid": {name: [1]}})
+
+
 @settings(deadline=None)
 @given(seeds=st.one_of(st.integers(max_value=0), st.floats(), st.text(max_size=3), st.none(), st.just([]), st.booleans()))
 def test_bad_seed_counts(seeds):
@@ -107,6 +112,7 @@ def test_call_user_function_arguments():
     expect_invalid("sweep.call_user_function", "params", call_user_function, "builtins:dict", [("a", 1)], 0)
     expect_invalid("sweep.call_user_function", "result", call_user_function, "types:SimpleNamespace", {}, 0)
     expect_invalid("sweep.call_user_function", "result.x", call_user_function, "builtins:dict", {"x": [1]}, 0)
+    expect_invalid("sweep.call_user_function", "result.seed", call_user_function, "builtins:dict", {}, 0)
 
 
 def test_store_arguments(tmp_path):
