@@ -43,6 +43,10 @@ def test_reduced_flow_names_the_bad_argument(spectrum, weights, target, c, times
     H.expect_invalid(E_REDUCED, "times", reduced_flow, SPEC, W, 0.0, 1.0, times)
 
 
+def test_transition_rates_refuses_an_underflowing_critical_constant_by_name():
+    H.expect_invalid(E_RATES, "c", transition_rates, [-1e-200, 1e-200], -1e-200, 1e-200)
+
+
 def test_reduced_flow_refuses_too_much_work_by_name():
     err = H.expect_invalid(E_REDUCED, "times", reduced_flow, SPEC, W, 0.0, 1e6, [0.0, 1e3])
     assert isinstance(err, TooLarge) and "MAX_REDUCED_WORK" in str(err)
@@ -75,7 +79,7 @@ def test_transition_rates_extreme_but_valid(scale, shift, frac, c, w, with_weigh
     try:
         r = transition_rates(spec, target, c, weights=weights)
     except InvalidInput as err:  # a target within rounding of the range's end: a named refusal
-        assert err.argument == "target", str(err)
+        assert err.argument in ("target", "c"), str(err)
         H.COUNTS[E_RATES] += 1
         return
     numbers = [r.o_min, r.o_max, r.attractor, r.floor, r.gap, r.var_bound]
