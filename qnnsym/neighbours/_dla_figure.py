@@ -6,7 +6,9 @@ Data (:func:`n2_data`, quick sizes by default):
 1. for each family of :data:`~qnnsym.neighbours.dla.ANSATZ_KINDS` on ``n_qubits`` qubits: the exact
    closure dimension, the float closure's (and its residual gap), the textbook value where there is
    one, and the tangent and QFIM ranks of the periodic circuit against ``p`` at one random
-   :math:`\theta` (uniform on :math:`[0, 2\pi)`, seed ``seed``), up to ``p_factor`` times the dimension;
+   :math:`\theta` (uniform on :math:`[0, 2\pi)`, seed ``seed``), up to ``p_factor`` times the dimension, and
+   the rank of the prediction Jacobian on ``min(4, d)`` orthonormal random inputs (``<= min(m, dim g)``;
+   ``0`` when the measurement commutes with the algebra, as ``Z_0`` does with the commuting family);
 2. the dense Haar model (``d = dense_d``): the same ranks (threshold :math:`d^2 - 1`), and, from
    :func:`qnnsym.figures_data.e2_asymptotic` (experiment E2 at this ``d``), the seed-mean
    :math:`\sup_t\max_i|r^{QNN}_i - r^{flow}_i|` against ``p`` together with the S10 frame deviation
@@ -38,6 +40,13 @@ def _state(d: int, seed: int) -> np.ndarray:
     return haar_states(d, 1, seed=seed + 3)[0]
 
 
+def _data(d: int, seed: int):
+    """``min(4, d)`` orthonormal random inputs (seed ``seed + 4``) for the prediction Jacobian."""
+    from ..model import random_orthonormal_dataset
+
+    return random_orthonormal_dataset(d, min(4, d), seed=seed + 4)
+
+
 def _ansatz_rows(kind: str, n: int, p_factor: float, seed: int) -> tuple[dict, np.ndarray, object]:
     from . import dla
 
@@ -47,7 +56,7 @@ def _ansatz_rows(kind: str, n: int, p_factor: float, seed: int) -> tuple[dict, n
     flt = dla.float_closure(np.array([layer.generator.matrix() for layer in qnn.layers[: len(gens)]]))
     theta = np.random.default_rng(seed).uniform(0.0, 2 * np.pi, qnn.n_params)
     psi = _state(qnn.dim, seed)
-    prof = dla.rank_profile(qnn, theta, state=psi)
+    prof = dla.rank_profile(qnn, theta, state=psi, data=_data(qnn.dim, seed))
     orbit = dla.orbit_dimension(flt, psi)
     ranks, qf = prof.ranks("tangent"), prof.ranks("qfim")
     row = {"kind": kind, "n_qubits": n, "dim_exact": exact.dim, "dim_float": flt.dim,
@@ -55,7 +64,7 @@ def _ansatz_rows(kind: str, n: int, p_factor: float, seed: int) -> tuple[dict, n
            "n_generators": len(gens), "p_max": qnn.n_params, "max_rank": int(ranks.max()),
            "p_star": dla.saturation_point(prof.ps, ranks, exact.dim),
            "orbit_dim": orbit.rank, "qfim_max": int(qf.max()), "qfim_p_star": dla.saturation_point(prof.ps, qf, orbit.rank),
-           "worst_gap": prof.worst_gap("tangent"),
+           "worst_gap": prof.worst_gap("tangent"), "m": min(4, qnn.dim), "jacobian_max": int(prof.ranks("jacobian").max()),
            "smallest_kept": float(min(r.smallest_kept for r in prof.tangent)),
            "largest_dropped": float(max(r.largest_dropped for r in prof.tangent))}
     return row, prof.ps, (ranks, qf)
@@ -91,13 +100,14 @@ def n2_data(*, n_qubits: int = 3, kinds: tuple[str, ...] = ("controllable", "com
     theta = np.random.default_rng(seed).uniform(0.0, 2 * np.pi, p_max)
     H = dla.heisenberg_generators(qnn, theta)
     flt = dla.float_closure(H)
-    prof = dla.rank_profile(qnn, theta, state=_state(dense_d, seed))
+    prof = dla.rank_profile(qnn, theta, state=_state(dense_d, seed), data=_data(dense_d, seed))
     ranks = prof.ranks("tangent")
     dense_row = {"kind": f"dense Haar (d={dense_d})", "dim_float": flt.dim, "float_gap": [float(flt.gap[0]), float(flt.gap[1])],
                  "dim_textbook": D, "p_max": p_max, "max_rank": int(ranks.max()),
                  "p_star": dla.saturation_point(prof.ps, ranks, D), "worst_gap": prof.worst_gap("tangent"),
                  "qfim_max": int(prof.ranks("qfim").max()), "orbit_dim": 2 * dense_d - 2,
-                 "qfim_p_star": dla.saturation_point(prof.ps, prof.ranks("qfim"), 2 * dense_d - 2)}
+                 "qfim_p_star": dla.saturation_point(prof.ps, prof.ranks("qfim"), 2 * dense_d - 2),
+                 "m": min(4, dense_d), "jacobian_max": int(prof.ranks("jacobian").max())}
     label = f"dense Haar d={dense_d} (dim g = {D})"
     res.curves += [Curve("rank", label, prof.ps, ranks), Curve("qfim", label, prof.ps, prof.ranks("qfim")),
                    Curve("dim", label, [1, p_max], [D, D])]
@@ -141,11 +151,14 @@ def n2_plot(res, plt):
         a.plot(r.x, r.y, "-", color=col, label=f"tangent: {r.label}")
         a.plot(q.x, q.y, ":", color=col)
         a.plot(dline.x, dline.y, "--", color=col, lw=0.8)
+        hit = np.flatnonzero(r.y == dline.y[0])
+        if hit.size:  # the saturation point p*
+            a.plot(r.x[hit[0]], r.y[hit[0]], "o", color=col, ms=5)
     a.set_xscale("log")
     a.set_yscale("log")
     a.set_xlabel("p (number of parametrised layers)")
     a.set_ylabel("rank (real dimension)")
-    a.set_title("rank of {Ĥ_l} (solid), state QFIM (dotted); dashed: dim g")
+    a.set_title("rank of {Ĥ_l} (solid, ● at p*), state QFIM (dotted); dashed: dim g")
     a.legend(fontsize=7)
     s, f = res.select("sup_error")[0], res.select("frame_deviation")[0]
     b.loglog(s.x, s.y, "o-", label=s.label)
@@ -169,7 +182,8 @@ def n2_summary(res) -> list[str]:
         exact = row.get("dim_exact", row["dim_textbook"])
         lines.append(f"N2 {row['kind']}: dim g = {exact} (float closure {row['dim_float']}, textbook {row['dim_textbook']}); "
                      f"tangent rank saturates at {row['max_rank']} from p* = {row['p_star']} (of {row['p_max']}); "
-                     f"QFIM rank {row['qfim_max']} (orbit {row['orbit_dim']}) from p = {row['qfim_p_star']}")
+                     f"QFIM rank {row['qfim_max']} (orbit {row['orbit_dim']}) from p = {row['qfim_p_star']}; "
+                     f"prediction-Jacobian rank {row['jacobian_max']} (m = {row['m']})")
     fl = res.summary["flow"]
     pts = ", ".join(f"p={p}: {e:.3g}" for p, e in zip(fl["ps"], fl["sup_error"]))
     lines.append(f"N2 QNN vs flow (threshold {fl['threshold']}): {pts}; min below p* {fl['min_below']:.3g}, "

@@ -562,10 +562,16 @@ def heisenberg_generators(model: Any, theta: Any) -> np.ndarray:
     """
     model = _check_model(model)
     theta = validate.real_vector("theta", theta, model.n_params)
+    return _sweep(model, theta)[0]
+
+
+def _sweep(model, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(Hhat, V)``: the Heisenberg generators and the prefix unitaries ``V_1 .. V_p``, shape ``(p, d, d)`` each."""
     d = model.dim
     V = np.eye(d, dtype=np.complex128)
     cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     out = np.empty((model.n_params, d, d), dtype=np.complex128)
+    vs = np.empty_like(out)
     for l, (layer, W) in enumerate(zip(model.layers, model.fixed_unitaries())):
         key = id(layer.generator)
         if key not in cache:
@@ -577,7 +583,8 @@ def heisenberg_generators(model: Any, theta: Any) -> np.ndarray:
             V = W @ V
         V = (Q * np.exp(-1j * theta[l] * w)) @ Q.conj().T @ V
         out[l] = V.conj().T @ H @ V
-    return out
+        vs[l] = V
+    return out, vs
 
 
 @dataclass(frozen=True)
@@ -658,7 +665,8 @@ def rank_profile(model: Any, theta: Any, *, state: Any = None, data: Any = None,
             raise InvalidInput("data", "a qnnsym.model.Dataset or None", validate.describe(data))
         if data.states.shape[-1] != d:
             raise InvalidInput("data", f"inputs of dimension {d}", f"dimension {data.states.shape[-1]}")
-    H = heisenberg_generators(model, theta)
+    theta = validate.real_vector("theta", theta, p)
+    H, Vs = _sweep(model, theta)
     rows = _hermitian_rows(_traceless(H))
     phi = np.einsum("lab,b->la", H, psi0)
     phi = phi - np.outer(phi @ psi0.conj(), psi0)
@@ -669,28 +677,16 @@ def rank_profile(model: Any, theta: Any, *, state: Any = None, data: Any = None,
         st = data.states
         rhos = np.einsum("ia,ib->iab", st, st.conj()) if st.ndim == 2 else st
         M0 = model.measurement_matrix()
-        thetas = validate.real_vector("theta", theta, p)
     for q in ps_arr:
         tangent.append(numerical_rank(rows[:q], rtol=rtol))
         qfim.append(numerical_rank(qrows[:q], rtol=rtol))
         if rhos is not None:
-            V = _prefix_unitary(model, thetas, int(q))
+            V = Vs[q - 1]
             M = V.conj().T @ M0 @ V
             comm = np.einsum("ab,ibc->iac", M, rhos) - np.einsum("iab,bc->iac", rhos, M)
             J = np.real(1j * np.einsum("lab,iba->il", H[:q], comm))
             jac.append(numerical_rank(J, rtol=rtol))
     return RankProfile(ps=ps_arr, tangent=tangent, qfim=qfim, jacobian=jac)
-
-
-def _prefix_unitary(model, theta: np.ndarray, q: int) -> np.ndarray:
-    d = model.dim
-    V = np.eye(d, dtype=np.complex128)
-    for layer, W, t in zip(model.layers[:q], model.fixed_unitaries()[:q], theta[:q]):
-        if W is not None:
-            V = W @ V
-        w, Q = np.linalg.eigh(layer.generator.matrix())
-        V = (Q * np.exp(-1j * t * w)) @ Q.conj().T @ V
-    return V
 
 
 def orbit_dimension(algebra: Any, state: Any = None, *, rtol: float = RANK_RTOL) -> NumericalRank:
