@@ -194,3 +194,31 @@ def test_every_public_name_is_fuzzed_here():
                     "SweepSpec", "SweepResult"}
     missing = [n for n in callables if n not in no_arguments and f'"sweep.{n}' not in text]
     assert not missing, missing
+
+
+@pytest.mark.parametrize("argv, names", [
+    (["sweep"], "SPEC|spec"),
+    (["sweep", "absent.toml"], "spec"),
+    (["sweep", "x.json"], "spec"),
+    (["sweep", "s.toml", "--workers", "0"], "--workers"),
+    (["sweep", "s.toml", "--workers", "two"], "--workers"),
+    (["sweep", "s.toml", "--serial", "--dask", "local"], "--dask|--serial"),
+    (["sweep", "s.toml", "--dask"], "--dask"),
+    (["sweep", "s.toml", "--serial", "--workers", "3"], "--workers"),
+])
+def test_cli_sweep_hostile_arguments_exit_2_with_one_line(tmp_path, monkeypatch, capsys, argv, names):
+    import re as _re
+
+    from qnnsym.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.toml").write_text('experiment = "E4"\n[grid]\nd = 4\np = 8\nm = 2\n')
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    lines = [l for l in err.splitlines() if l.strip()]
+    assert code == 2 and len(lines) == 1 and lines[0].startswith("qnnsym: error: "), (code, err)
+    assert _re.search(names, lines[0]), lines[0]
+    assert not (tmp_path / "sweeps").exists()  # nothing was written
