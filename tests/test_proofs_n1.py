@@ -72,7 +72,7 @@ def test_n1_rejects_the_wrong_frozen_rate():
 
 
 def test_n1_rejects_tracking_claimed_at_the_boundary():
-    grid = {8: (32,), 16: (64,)}
+    grid = {8: (32,), 16: (128,)}
     worst, line, info = n1._interior("quick", 1.0, 1.0, grid=grid, nseeds=1)
     assert worst > 1.0 and info["ratio_factor"] > 1e3 * n1.RATIO_BAND, line  # the ratio criterion fails by far
     _, line_ok, ok = n1._interior("quick", 1.0, 0.5, grid=grid, nseeds=1)
@@ -81,7 +81,7 @@ def test_n1_rejects_tracking_claimed_at_the_boundary():
 
 
 def test_n1_rejects_a_frozen_kernel_off_by_a_factor():
-    worst, line, info = n1._interior("quick", 3.0, 0.5, grid={8: (32,), 16: (64,)}, nseeds=1)
+    worst, line, info = n1._interior("quick", 3.0, 0.5, grid={8: (32,), 16: (128,)}, nseeds=1)
     assert worst > 1.0 and info["ratio_factor"] > n1.RATIO_BAND, line
 
 
