@@ -326,6 +326,8 @@ class TransitionMeasurement:
         :func:`~qnnsym.numeric.rates.classify_tail`'s verdict on the tail of ``L - L_inf``.
     times, loss, excess : ndarray
         The records (``excess = |yhat - yhat_inf|``).
+    final : ndarray
+        The final state: ``M(T)`` for the flow, ``theta(T)`` for the QNN.
     """
 
     target: float
@@ -340,6 +342,7 @@ class TransitionMeasurement:
     times: np.ndarray = field(repr=False)
     loss: np.ndarray = field(repr=False)
     excess: np.ndarray = field(repr=False)
+    final: np.ndarray = field(repr=False, default=None)
 
 
 #: the window of ``|yhat - yhat_inf|`` / spread in which the exponential rate is fitted
@@ -472,7 +475,7 @@ def measure_transition(spectrum, targets, c, *, engine="flow", p=240, seed=0, t_
                 rate, rate_se = fit_exponential(times[win], excess[win])
                 kind = classify_tail(times[win], excess[win]).kind
         out.append(TransitionMeasurement(float(y), derived, engine, rate, rate_se, alpha, alpha_se, ratio, kind,
-                                         times, loss, excess))
+                                         times, loss, excess, traj.final))
     return out
 
 
