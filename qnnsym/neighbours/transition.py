@@ -509,9 +509,11 @@ def _figure_data(*, spectrum=_QUICK["spectrum"], offsets=_QUICK["offsets"], c=_Q
                          "exponent": run.exponent, "constant_ratio": run.constant_ratio, "kind": run.kind})
         outside = [(o, r) for o, r in zip(offs, runs) if not r.derived.regime.startswith("critical")]
         res.curves.append(Curve("rate", f"{engine} (measured)", [o for o, _ in outside], [r.measured_rate for _, r in outside]))
-        derived = sorted([(float(o), r.derived.residual_rate) for o, r in zip(offs, runs)])  # 0 at the critical target
-        res.curves.append(Curve("derived_rate", f"{engine} (derived, its own M(0))", [o for o, _ in derived],
-                                [v for _, v in derived]))
+        # the derived law on a fine grid, with this engine's initial populations (0 at the critical target)
+        weights = _instance(lam, engine, p, seed)[2]
+        grid = np.union1d(np.linspace(offs.min(), offs.max(), 161), [0.0])
+        res.curves.append(Curve("derived_rate", f"{engine} (derived, its own M(0))", grid,
+                                [transition_rates(lam, lam[0] + o, c, weights=weights).residual_rate for o in grid]))
         for o, r in zip(offs, runs):
             if o in (0.0, 0.2) or o == offs.min():
                 # L - L_inf = dist e + e^2/2 with e = |yhat - yhat_inf| (no cancellation against the floor)
@@ -537,20 +539,21 @@ def _figure_plot(res, plt):
         ax1.plot(cur.x, cur.y, marks[eng], label=cur.label, fillstyle="none" if eng == "qnn" else "full")
     for cur in res.select("derived_rate"):
         ax1.plot(cur.x, cur.y, "-" if cur.label.startswith("flow") else ":", label=cur.label, lw=1)
+    ax1.plot([0.0], [0.0], "kx", label="O₀ = O_min: polynomial (rate 0)")
     g, c = res.summary["gap"], res.params["c"]
     ax1.axvline(0.0, color="k", lw=0.6, ls="--")
     ax1.set_xlabel("O₀ − O_min")
     ax1.set_ylabel("rate of |ŷ − ŷ_∞|")
     ax1.set_title(f"rates vanish at O₀ = O_min (slope ±2cg = ±{2 * c * g:g})")
     exps = res.summary["critical_exponents"]
-    ax1.annotate("at O_min: L ~ t^-α, " + ", ".join(f"{k} α = {v:.3f}" for k, v in exps.items()),
-                 (0.5, 0.02), xycoords="axes fraction", ha="center", va="bottom", fontsize=8)
     ax1.legend(fontsize=7, loc="upper center")
     for cur in res.select("loss"):
         ax2.loglog(cur.x[1:], cur.y[1:], label=cur.label, lw=1)
     ax2.set_xlabel("t")
     ax2.set_ylabel("L − L_∞")
     ax2.set_ylim(1e-22, None)
+    ax2.annotate("at O_min: L ~ t^-α, " + ", ".join(f"{k} α = {v:.3f}" for k, v in exps.items()),
+                 (0.98, 0.98), xycoords="axes fraction", ha="right", va="top", fontsize=8)
     ax2.legend(fontsize=6)
     caption = ("N3: one sample, O = diag" + str(tuple(res.params["spectrum"])) + f", c = {c:g}. Left: the fitted rate of "
                "|ŷ − ŷ_∞| against O₀ − O_min for the flow and a dense QNN (p = " + str(res.params["p"]) + ") with the derived "

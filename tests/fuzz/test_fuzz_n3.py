@@ -96,3 +96,15 @@ def test_reduced_flow_extreme_but_valid(frac, c, t_end):
     res = reduced_flow(SPEC, W, target, c, [0.0, t_end])
     H.expect_finite(E_REDUCED, [res.yhat, res.beta, res.excess])
     assert np.all(res.yhat >= -1.0 - 1e-12) and np.all(res.yhat <= 0.9 + 1e-12)
+
+
+@settings(max_examples=10, deadline=None)
+@given(target=st.floats(-1e3, 1e3), c=st.floats(1e-3, 1e3), engine=st.sampled_from(("flow", "qnn")))
+def test_measure_transition_extreme_but_valid(target, c, engine):
+    try:
+        (run,) = measure_transition(SPEC, [target], c, engine=engine, p=3, t_final=0.5, dt=0.1)
+    except InvalidInput as err:  # an unstable step for a large c or a far target: a named refusal
+        assert err.argument == "dt", str(err)
+        H.COUNTS[E_MEASURE] += 1
+        return
+    H.expect_finite(E_MEASURE, [run.times, run.loss, run.excess])
