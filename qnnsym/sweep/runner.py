@@ -69,7 +69,14 @@ class SweepResult:
 
 
 def pending_cells(spec: SweepSpec, journal: Journal) -> tuple[list[dict], list[dict]]:
-    """``(todo, done)``: the spec's cells without an ``ok`` row in ``journal``, and those with one."""
+    """``(todo, done)``: the spec's cells without an ``ok`` row in ``journal``, and those with one.
+
+    >>> import tempfile
+    >>> from qnnsym.sweep.spec import parse_spec
+    >>> todo, done = pending_cells(parse_spec({"experiment": "E4", "seeds": 3}), Journal(tempfile.mkdtemp()))
+    >>> len(todo), len(done)
+    (3, 0)
+    """
     if not isinstance(spec, SweepSpec):
         raise InvalidInput("spec", "a SweepSpec (load_spec / parse_spec)", describe(spec))
     if not isinstance(journal, Journal):
@@ -184,6 +191,13 @@ def summary_lines(result: SweepResult, spec: SweepSpec, *, max_columns: int = 4)
     """The summary printed at the end: counts, then one line per grid point with the mean (and
     spread over seeds) of up to ``max_columns`` numeric recorded quantities; for a property
     campaign the total examples and every falsifying example with its seed and command.
+
+    >>> import tempfile
+    >>> from qnnsym.sweep.spec import parse_spec
+    >>> spec = parse_spec({"experiment": "E4", "grid": {"d": 4, "p": 8, "m": 2, "t_final": 1.0, "dt": 0.1}})
+    >>> res = run_sweep(spec, tempfile.mkdtemp(), executor="serial", progress=None)
+    >>> summary_lines(res, spec)[1].split(";")[0]
+    '  c=1.0 d=4 dt=0.1 m=2 p=8 t_final=1.0: 1/1 ok'
     """
     if not isinstance(result, SweepResult):
         raise InvalidInput("result", "a SweepResult", describe(result))

@@ -205,7 +205,11 @@ def flat_row(row: dict) -> dict:
 
 def table_columns(rows: list[dict]) -> list[str]:
     """Column order: experiment, parameters (sorted), seed, status, error, measured quantities
-    (sorted), versions, runtime_s, worker, key."""
+    (sorted), versions, runtime_s, worker, key.
+
+    >>> table_columns([{"params": {"p": 8, "d": 4}, "measured": {"y": 1.0}, "versions": {"numpy": "2"}}])
+    ['experiment', 'd', 'p', 'seed', 'status', 'error', 'y', 'numpy_version', 'runtime_s', 'worker', 'key']
+    """
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise InvalidInput("rows", "a list of row dicts", describe(rows))
     params = sorted({k for r in rows for k in (r.get("params") or {})})
