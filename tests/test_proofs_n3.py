@@ -211,8 +211,10 @@ def test_figure_data_plot_summary():
     flow = [r for r in rows if r["engine"] == "flow" and r["regime"] != "critical_min"]
     assert all(abs(r["measured_rate"] / r["derived_rate"] - 1) < 1e-2 for r in flow)
     assert abs(res.summary["critical_exponents"]["flow"] - 2) < 0.05
+    slopes = {r["regime"]: r["rate_slope"] for r in rows if r["engine"] == "flow"}
+    assert abs(slopes["critical_min"] + 1) < 0.05 and abs(slopes["below"]) < 0.05 and abs(slopes["inside"]) < 0.05
     fig, caption = fig_.plot(res, plt)
-    assert "N3" in caption and len(fig.axes) == 2
+    assert "N3" in caption and len(fig.axes) == 3
     plt.close(fig)
     lines = fig_.summary(res)
     assert len(lines) == len(rows) and any("exponent" in ln for ln in lines)

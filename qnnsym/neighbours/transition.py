@@ -323,7 +323,10 @@ class TransitionMeasurement:
     constant_ratio : float
         ``L(T) T^2 / constant`` at a critical target (``-> 1``); ``nan`` otherwise.
     kind : str
-        :func:`~qnnsym.numeric.rates.classify_tail`'s verdict on the tail of ``L - L_inf``.
+        :func:`~qnnsym.numeric.rates.classify_tail`'s verdict on the tail (of ``|yhat - yhat_inf|`` in the fit window,
+        of ``L`` at a critical target).
+    rate_slope : float
+        Its slope of ``ln(-d ln f/dt)`` against ``ln t``: ``0`` for an exponential tail, ``-1`` for a power law.
     times, loss, excess : ndarray
         The records (``excess = |yhat - yhat_inf|``).
     final : ndarray
@@ -339,6 +342,7 @@ class TransitionMeasurement:
     exponent_stderr: float
     constant_ratio: float
     kind: str
+    rate_slope: float
     times: np.ndarray = field(repr=False)
     loss: np.ndarray = field(repr=False)
     excess: np.ndarray = field(repr=False)
@@ -461,20 +465,21 @@ def measure_transition(spectrum, targets, c, *, engine="flow", p=240, seed=0, t_
         else:
             excess = np.abs(yh - y)
         nan = float("nan")
-        rate = rate_se = alpha = alpha_se = ratio = nan
+        rate = rate_se = alpha = alpha_se = ratio = slope = nan
         kind = "undetermined"
         if derived.regime.startswith("critical"):
             keep = (times >= 0.1 * times[-1]) & (loss > 0)
             if np.count_nonzero(keep) >= 5:
                 fit = classify_tail(times[keep], loss[keep])
-                kind, alpha, alpha_se = fit.kind, fit.exponent, fit.exponent_stderr
+                kind, alpha, alpha_se, slope = fit.kind, fit.exponent, fit.exponent_stderr, fit.rate_slope
                 ratio = float(loss[-1] * times[-1] ** 2 / derived.constant)
         else:
             win = (excess > FIT_WINDOW[0] * spread) & (excess < FIT_WINDOW[1] * spread)
             if np.count_nonzero(win) >= 5:
                 rate, rate_se = fit_exponential(times[win], excess[win])
-                kind = classify_tail(times[win], excess[win]).kind
-        out.append(TransitionMeasurement(float(y), derived, engine, rate, rate_se, alpha, alpha_se, ratio, kind,
+                fit = classify_tail(times[win], excess[win])
+                kind, slope = fit.kind, fit.rate_slope
+        out.append(TransitionMeasurement(float(y), derived, engine, rate, rate_se, alpha, alpha_se, ratio, kind, slope,
                                          times, loss, excess, traj.final))
     return out
 
@@ -506,7 +511,8 @@ def _figure_data(*, spectrum=_QUICK["spectrum"], offsets=_QUICK["offsets"], c=_Q
         for off, run in zip(offs, runs):
             rows.append({"engine": engine, "offset": float(off), "target": run.target, "regime": run.derived.regime,
                          "measured_rate": run.measured_rate, "derived_rate": run.derived.residual_rate,
-                         "exponent": run.exponent, "constant_ratio": run.constant_ratio, "kind": run.kind})
+                         "exponent": run.exponent, "constant_ratio": run.constant_ratio, "kind": run.kind,
+                         "rate_slope": run.rate_slope})
         outside = [(o, r) for o, r in zip(offs, runs) if not r.derived.regime.startswith("critical")]
         res.curves.append(Curve("rate", f"{engine} (measured)", [o for o, _ in outside], [r.measured_rate for _, r in outside]))
         # the derived law on a fine grid, with this engine's initial populations (0 at the critical target)
@@ -532,8 +538,18 @@ def _figure_data(*, spectrum=_QUICK["spectrum"], offsets=_QUICK["offsets"], c=_Q
 
 
 def _figure_plot(res, plt):
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
     marks = {"flow": "o", "qnn": "s"}
+    fig, (ax1, ax3, ax2) = plt.subplots(1, 3, figsize=(15, 4.2))
+    for eng in res.params["engines"]:
+        rows = [r for r in res.summary["rows"] if r["engine"] == eng]
+        ax3.plot([r["offset"] for r in rows], [r["rate_slope"] for r in rows], marks[eng] + "-", label=eng,
+                 fillstyle="none" if eng == "qnn" else "full", lw=0.8)
+    ax3.axhline(0.0, color="k", lw=0.5, ls=":")
+    ax3.axhline(-1.0, color="k", lw=0.5, ls=":")
+    ax3.set_xlabel("O₀ − O_min")
+    ax3.set_ylabel("d ln k / d ln t on the tail (k = −d ln f/dt)")
+    ax3.set_title("law: 0 = exponential, −1 = power law")
+    ax3.legend(fontsize=7)
     for cur in res.select("rate"):
         eng = cur.label.split()[0]
         ax1.plot(cur.x, cur.y, marks[eng], label=cur.label, fillstyle="none" if eng == "qnn" else "full")
@@ -555,9 +571,11 @@ def _figure_plot(res, plt):
     ax2.annotate("at O_min: L ~ t^-α, " + ", ".join(f"{k} α = {v:.3f}" for k, v in exps.items()),
                  (0.98, 0.98), xycoords="axes fraction", ha="right", va="top", fontsize=8)
     ax2.legend(fontsize=6)
+    fig.tight_layout()
     caption = ("N3: one sample, O = diag" + str(tuple(res.params["spectrum"])) + f", c = {c:g}. Left: the fitted rate of "
                "|ŷ − ŷ_∞| against O₀ − O_min for the flow and a dense QNN (p = " + str(res.params["p"]) + ") with the derived "
-               "2cg(O_min − O₀) below and 2c Var_∞ inside; right: L − L_∞ against t (polynomial t⁻² at the critical target).")
+               "2cg(O_min − O₀) below and 2c Var_∞ inside; middle: the measured law (slope of ln k against ln t on the tail: "
+               "0 exponential, −1 power law) across O₀; right: L − L_∞ against t (polynomial t⁻² at the critical target).")
     return fig, caption
 
 
@@ -566,10 +584,10 @@ def _figure_summary(res):
     for r in res.summary["rows"]:
         if r["regime"].startswith("critical"):
             lines.append(f"{r['engine']} O₀ = O_min: {r['kind']}, exponent {r['exponent']:.3f} (derived 2), "
-                         f"L T² 8c²g² = {r['constant_ratio']:.3f} (→ 1)")
+                         f"L T² 8c²g² = {r['constant_ratio']:.3f} (→ 1), tail slope {r['rate_slope']:.3f}")
         else:
             lines.append(f"{r['engine']} O₀ − O_min = {r['offset']:+g} ({r['regime']}): rate {r['measured_rate']:.5g} "
-                         f"vs derived {r['derived_rate']:.5g}")
+                         f"vs derived {r['derived_rate']:.5g} ({r['kind']}, tail slope {r['rate_slope']:.3f})")
     return lines
 
 
