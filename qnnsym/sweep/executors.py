@@ -117,12 +117,9 @@ class PoolExecutor:
     workers : int, optional
         Number of processes (default :func:`default_workers`).
 
-    >>> from qnnsym.sweep.spec import parse_spec
-    >>> from qnnsym.sweep.tasks import run_cell
-    >>> ex = PoolExecutor(2)
-    >>> cells = parse_spec({"experiment": "E4", "seeds": 2, "grid": {"d": 4, "p": 8, "m": 2, "t_final": 1.0}}).cells()
-    >>> sorted(row["seed"] for _cell, row in ex.run(run_cell, cells))
-    [0, 1]
+    >>> ex = PoolExecutor(2)  # processes start at the first run(run_cell, cells)
+    >>> ex.name, ex.workers
+    ('local pool', 2)
     >>> ex.close()
     """
 
