@@ -5,9 +5,14 @@ The data functions live in :mod:`qnnsym.figures_data` (numpy only), the plots in
 (JSON with every parameter and the arrays as lists; tidy CSV with one row per point) and
 :func:`run_figures`, the driver behind the command line.
 
->>> from qnnsym.figures import EXPERIMENTS
+The neighbouring results N1-N3 (:mod:`qnnsym.neighbours`) plug in beside them through their
+``FIGURE``; :data:`FIGURE_NAMES` lists everything ``qnnsym figures`` can run.
+
+>>> from qnnsym.figures import EXPERIMENTS, FIGURE_NAMES
 >>> sorted(EXPERIMENTS)
 ['E1', 'E2', 'E3', 'E4']
+>>> FIGURE_NAMES
+('E1', 'E2', 'E3', 'E4', 'N1', 'N2', 'N3')
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import numpy as np
 
 from .atomic import atomic_path, atomic_write_text
 from .errors import InvalidInput
+from .neighbours import FIGURE_MODULES, neighbour_figure
 from .figures_data import (
     EXPERIMENTS,
     FULL_SIZES,
@@ -38,6 +44,7 @@ __all__ = [
     "Curve",
     "ExperimentResult",
     "EXPERIMENTS",
+    "FIGURE_NAMES",
     "FULL_SIZES",
     "e1_sublinear",
     "e2_asymptotic",
@@ -51,6 +58,9 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("experiment", "quantity", "curve", "x", "y")
+
+#: Every figure ``qnnsym figures`` can run: the experiments E1-E4, then the neighbouring results.
+FIGURE_NAMES = (*EXPERIMENTS, *FIGURE_MODULES)
 
 
 def _clean(obj):
@@ -114,6 +124,8 @@ def plot_experiment(res: ExperimentResult, out: str | Path, *, dpi: int = 100) -
 
 def summary_lines(res: ExperimentResult) -> list[str]:
     """Human-readable measured numbers of one experiment."""
+    if res.name in FIGURE_MODULES:
+        return list(neighbour_figure(res.name).summary(res))
     s = res.summary
     if res.name == "E1":
         f = s["fit"]
@@ -148,7 +160,7 @@ def run_figures(out: str | Path = "figures", *, only: Iterable[str] | None = Non
     Parameters
     ----------
     only : iterable of str, optional
-        Experiment names (``"E1"`` ... ``"E4"``); default all.
+        Figure names (:data:`FIGURE_NAMES`: ``"E1"`` ... ``"E4"``, ``"N1"`` ... ``"N3"``); default all.
     full : bool
         Paper-scale sizes (:data:`FULL_SIZES`).
     plot : bool
@@ -156,10 +168,10 @@ def run_figures(out: str | Path = "figures", *, only: Iterable[str] | None = Non
     overrides : dict, optional
         Per-experiment keyword overrides, e.g. ``{"E1": {"p": 64}}`` (tests use tiny sizes).
     """
-    names = list(only) if only else list(EXPERIMENTS)
-    bad = [n for n in names if n not in EXPERIMENTS]
+    names = list(only) if only else list(FIGURE_NAMES)
+    bad = [n for n in names if n not in FIGURE_NAMES]
     if bad:
-        raise InvalidInput("only", f"experiment names among {sorted(EXPERIMENTS)}", repr(bad))
+        raise InvalidInput("only", f"figure names among {list(FIGURE_NAMES)}", repr(bad))
     if plot:
         from .figures_plot import require_matplotlib
 
@@ -167,10 +179,15 @@ def run_figures(out: str | Path = "figures", *, only: Iterable[str] | None = Non
     out = Path(out)
     results = {}
     for name in names:
-        kw = dict(FULL_SIZES[name]) if full else {}
+        if name in EXPERIMENTS:
+            run, full_sizes = EXPERIMENTS[name], FULL_SIZES[name]
+        else:
+            figure = neighbour_figure(name)
+            run, full_sizes = figure.data, figure.full_sizes
+        kw = dict(full_sizes) if full else {}
         kw.update((overrides or {}).get(name, {}))
         t0 = time.perf_counter()
-        res = EXPERIMENTS[name](progress=progress if full else None, **kw)
+        res = run(progress=progress if full else None, **kw)
         written = [write_json(res, out / f"{name}.json"), write_csv(res, out / f"{name}.csv")]
         if plot:
             written += plot_experiment(res, out)

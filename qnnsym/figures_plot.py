@@ -132,7 +132,12 @@ def plot_experiment(res: ExperimentResult, out: str | Path, *, dpi: int = 100) -
     plt = require_matplotlib()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    fig, caption = _PLOTTERS[res.name](res, plt)
+    if res.name in _PLOTTERS:
+        fig, caption = _PLOTTERS[res.name](res, plt)
+    else:  # a neighbouring result (N1-N3) draws itself
+        from .neighbours import neighbour_figure
+
+        fig, caption = neighbour_figure(res.name).plot(res, plt)
     fig.text(0.01, 0.005, caption, fontsize=7, ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     paths = [out / f"{res.name}.png", out / f"{res.name}.pdf"]

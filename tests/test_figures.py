@@ -97,12 +97,21 @@ def test_run_figures_writes_png_pdf(tmp_path):
     small["E4"].update(ps=(32, 128), t_final=20.0)
     small["E1"].update(t_final=30.0)
     small["E3"].update(t_final=30.0, gammas=(1.0, 2.0))
-    run_figures(tmp_path, overrides=small, progress=lines.append)
+    run_figures(tmp_path, only=["E1", "E2", "E3", "E4"], overrides=small, progress=lines.append)
     for name in ("E1", "E2", "E3", "E4"):
         for ext in ("png", "pdf", "json", "csv"):
             f = tmp_path / f"{name}.{ext}"
             assert f.exists() and f.stat().st_size > 0, f
     assert any(line.startswith("E1: tail") for line in lines)
+
+
+def test_cli_offers_every_figure():
+    from qnnsym.cli import build_parser
+    from qnnsym.figures import FIGURE_NAMES
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices["figures"]
+    only = next(a for a in sub._actions if a.dest == "only")
+    assert tuple(only.choices) == FIGURE_NAMES
 
 
 def test_cli_figures_no_plot_only(tmp_path, capsys):
