@@ -225,11 +225,15 @@ def _sweep(args: argparse.Namespace) -> int:
     """``qnnsym sweep SPEC``: run a grid of experiment cells into a resumable table (:mod:`qnnsym.sweep`)."""
     from .sweep import load_spec, run_sweep, summary_lines
 
-    spec = load_spec(args.spec)
-    if args.workers is not None and args.serial:
-        from .errors import InvalidInput
+    from .errors import InvalidInput
 
+    if args.workers is not None and args.serial:
         raise InvalidInput("--workers", "not together with --serial", f"--workers {args.workers}")
+    if args.workers is not None and args.dask not in (None, "local"):
+        # a running cluster has the workers it has: a count given here would be silently ignored
+        raise InvalidInput("--workers", "only with the local pool or --dask local (a running Dask cluster "
+                           "keeps its own workers)", f"--workers {args.workers} with --dask {args.dask}")
+    spec = load_spec(args.spec)
     out = Path(args.out) if args.out else Path("sweeps") / Path(args.spec).stem
     if args.dry_run:
         cells = spec.cells()

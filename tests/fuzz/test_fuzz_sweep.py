@@ -205,6 +205,7 @@ def test_every_public_name_is_fuzzed_here():
     (["sweep", "s.toml", "--serial", "--dask", "local"], "--dask|--serial"),
     (["sweep", "s.toml", "--dask"], "--dask"),
     (["sweep", "s.toml", "--serial", "--workers", "3"], "--workers"),
+    (["sweep", "s.toml", "--dask", "tcp://127.0.0.1:1", "--workers", "3"], "--workers"),
 ])
 def test_cli_sweep_hostile_arguments_exit_2_with_one_line(tmp_path, monkeypatch, capsys, argv, names):
     import re as _re
