@@ -142,3 +142,20 @@ def test_missing_matplotlib_names_the_plot_extra(monkeypatch, tmp_path):
         require_matplotlib()
     with pytest.raises(QnnsymError, match=r"\[plot\]"):
         run_figures(tmp_path, only=["E4"], progress=None)
+
+
+def test_neighbouring_result_runs_through_qnnsym_figures(tmp_path, capsys):
+    # N1's quick data takes about a second; N2 and N3 draw themselves the same way (their data,
+    # plots and summaries are tested in tests/test_proofs_n2.py and test_proofs_n3.py)
+    pytest.importorskip("matplotlib")
+    from qnnsym.cli import main
+
+    rc = main(["figures", "--out", str(tmp_path), "--only", "N1"])
+    assert rc == 0
+    for ext in ("json", "csv", "png", "pdf"):
+        f = tmp_path / f"N1.{ext}"
+        assert f.exists() and f.stat().st_size > 0, f
+    res = read_json(tmp_path / "N1.json")
+    assert res.name == "N1" and res.curves
+    out = capsys.readouterr().out
+    assert "N1:" in out and "wrote N1.json" in out

@@ -47,6 +47,7 @@ __all__ = [
     "kernel_derivative",
     "dqntk_residual_correction",
     "dqntk_correction",
+    "FIGURE",
 ]
 
 #: Largest ``2 p * (p m d^2)`` work estimate (complex multiply-adds of the ``2p`` shifted Jacobians) accepted by
