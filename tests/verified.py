@@ -13,6 +13,7 @@ import qnnsym.theorems as theorems_mod
 
 _REAL_VERIFY_ALL = theorems_mod.verify_all
 _CACHE: dict = {}
+_BUILT: list = []  # the built-in theorems, built once (discover() imports and builds every proof file)
 
 
 def cached_verify_all(theorems, *, only=None, profile="quick", property_examples=50, progress=None,
@@ -28,5 +29,7 @@ def cached_verify_all(theorems, *, only=None, profile="quick", property_examples
 
 def verified(tid: str):
     """The result of the built-in theorem ``tid`` from the session's one run of every theorem."""
-    results = {r.id: r for r in cached_verify_all(theorems_mod.discover())}
+    if not _BUILT:
+        _BUILT.extend(theorems_mod.discover())
+    results = {r.id: r for r in cached_verify_all(_BUILT)}
     return results[tid]
