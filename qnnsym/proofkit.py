@@ -149,7 +149,6 @@ def run_property(test: Callable, max_examples: int, *, seed: int | None = None) 
     With ``seed`` (or inside :func:`property_seed`) the test runs non-derandomised under
     ``hypothesis.seed(seed)`` instead: another seed draws other examples, the same seed the
     same ones.  Without either, the run is exactly the derandomised one."""
-    from hypothesis import HealthCheck, settings
 
     if not callable(test) or not hasattr(getattr(test, "hypothesis", None), "inner_test"):
         raise InvalidInput("test", "a hypothesis @given test function", describe(test))
@@ -159,26 +158,12 @@ def run_property(test: Callable, max_examples: int, *, seed: int | None = None) 
         seed = _seed_arg(seed)
     elif run is not None:
         seed = run["seed"]
-    if seed is not None:
-        return _run_seeded(test, max_examples, seed, run)
-    count = [0]
-    inner = test.hypothesis.inner_test
-
-    def counting(*args, **kwargs):
-        count[0] += 1
-        return inner(*args, **kwargs)
-
-    test.hypothesis.inner_test = counting
-    try:
-        settings(max_examples=max_examples, derandomize=PROPERTY_SETTINGS["derandomize"],
-                 deadline=PROPERTY_SETTINGS["deadline"], database=PROPERTY_SETTINGS["database"],
-                 suppress_health_check=[getattr(HealthCheck, h) for h in PROPERTY_SETTINGS["suppress_health_check"]])(test)()
-    finally:
-        test.hypothesis.inner_test = inner
-    return count[0]
+    return _run_counted(test, max_examples, seed, run)
 
 
-def _run_seeded(test: Callable, max_examples: int, seed: int, run: dict | None) -> int:
+def _run_counted(test: Callable, max_examples: int, seed: int | None, run: dict | None) -> int:
+    """Run ``test`` with ``max_examples`` examples, derandomised (``seed is None``) or under
+    ``hypothesis.seed(seed)``; the examples executed, added to ``run`` even when one raises."""
     from hypothesis import HealthCheck, settings
     from hypothesis import seed as hypothesis_seed
 
@@ -191,10 +176,11 @@ def _run_seeded(test: Callable, max_examples: int, seed: int, run: dict | None) 
 
     test.hypothesis.inner_test = counting
     try:
-        configured = settings(max_examples=max_examples, derandomize=False, deadline=PROPERTY_SETTINGS["deadline"],
-                              database=PROPERTY_SETTINGS["database"],
+        configured = settings(max_examples=max_examples,
+                              derandomize=PROPERTY_SETTINGS["derandomize"] if seed is None else False,
+                              deadline=PROPERTY_SETTINGS["deadline"], database=PROPERTY_SETTINGS["database"],
                               suppress_health_check=[getattr(HealthCheck, h) for h in PROPERTY_SETTINGS["suppress_health_check"]])(test)
-        hypothesis_seed(seed)(configured)()
+        (configured if seed is None else hypothesis_seed(seed)(configured))()
     finally:
         test.hypothesis.inner_test = inner
         if run is not None:
