@@ -4,7 +4,7 @@ A spec is a table with these keys (every other key is refused)::
 
     experiment = "E1"          # E1, E2, E3, E4 (SPEC section 4), "property", or "package.module:function"
     name = "e1-small"          # optional; shown in the summary
-    seeds = 3                  # N (seeds 0 .. N-1) or an explicit list of non-negative integers
+    seeds = 3                  # N (seeds 0 .. N-1) or an explicit list of integers in [0, 2**64)
     record = ["final_loss", "exponent"]   # optional subset of the experiment's quantities
 
     [grid]                     # the cells: the cartesian product of these lists (a scalar is one value)
@@ -50,6 +50,9 @@ __all__ = ["SweepSpec", "parse_spec", "load_spec", "EXPERIMENT_PARAMS", "QUANTIT
 MAX_CELLS = 1_000_000
 #: Largest number of seeds of one spec.
 MAX_SEEDS = 1_000_000
+#: Seeds are below this bound (``hypothesis.seed`` of a property cell takes ``0 <= seed < 2**64``),
+#: checked in the spec so a bad seed is an error before anything runs, not a failed cell.
+MAX_SEED = 2**64
 
 _DENSE_COMMON = {"d": ("int", 8), "p": ("int", 256), "m": ("int", 4), "c": ("real", 1.0), "eta": ("real", None),
                  "t_final": ("real", 200.0), "dt": ("real", 0.05)}
@@ -214,14 +217,14 @@ def _seeds(v: Any) -> tuple:
     if isinstance(v, (list, tuple)) and v:
         out = []
         for i, s in enumerate(v):
-            if not _is_int(s) or s < 0:
-                raise InvalidInput(f"seeds[{i}]", "a non-negative integer", describe(s))
+            if not _is_int(s) or not 0 <= s < MAX_SEED:
+                raise InvalidInput(f"seeds[{i}]", "an integer seed in [0, 2**64)", describe(s))
             out.append(int(s))
         dup = sorted({s for s in out if out.count(s) > 1})
         if dup:
             raise InvalidInput("seeds", "distinct seeds", f"duplicates {dup}")
         return tuple(out)
-    raise InvalidInput("seeds", "a positive integer N or a non-empty list of non-negative integers", describe(v))
+    raise InvalidInput("seeds", "a positive integer N or a non-empty list of integers in [0, 2**64)", describe(v))
 
 
 def _check_size(experiment: str, params: dict, prefix: str = "grid") -> None:

@@ -54,6 +54,21 @@ def test_bad_seed_counts(seeds):
 
 
 @settings(deadline=None)
+@given(seed=st.one_of(st.integers(min_value=2**64, max_value=2**80), st.integers(max_value=-1)),
+       where=st.integers(0, 2))
+def test_seeds_outside_0_to_2_64_are_refused_in_the_spec(seed, where):
+    """A seed a property cell could not use (hypothesis takes 0 <= seed < 2**64) is a spec error,
+    not a failed cell at run time."""
+    seeds = [1, 2, 3]
+    seeds[where] = seed
+    expect_invalid("sweep.parse_spec", f"seeds[{where}]", parse_spec, {"experiment": "E1", "seeds": seeds})
+
+
+def test_the_largest_seed_is_accepted():
+    assert parse_spec({"experiment": "E1", "seeds": [2**64 - 1]}).seeds == (2**64 - 1,)
+
+
+@settings(deadline=None)
 @given(spec=st.one_of(WRONG_TYPE, st.lists(st.integers(), max_size=2)))
 def test_a_spec_that_is_not_a_table(spec):
     if isinstance(spec, dict):
