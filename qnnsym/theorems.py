@@ -6,10 +6,12 @@ A :class:`Theorem` is built by a file in ``proofs/`` and read by the tests, the 
 
 - ``PROVED``: every derivation step closes symbolically (each by the rewrite it names), every
   golden value is exactly equal, and the numeric and property evidence passes;
-- ``CHECKED``: numeric and property evidence only (steps, if any, are shown where they close).
+- ``CHECKED``: the numeric and property evidence passes, and every step closes except those
+  whose rule declares them open (``"open: ..."``, e.g. ``"open: numeric evidence only"``).
 
 A step that does not close is reported as *not shown* — never as false; a ``PROVED`` claim
-with a step not shown fails verification.
+with a step not shown fails verification, and so does a ``CHECKED`` claim with a step not shown
+that is not declared open (a derivation step that was meant to close and did not).
 
 >>> import sympy as sp
 >>> from qnnsym.theorems import Step, Theorem, verify_theorem
@@ -46,6 +48,10 @@ __all__ = [
 ]
 
 STATUSES = ("PROVED", "CHECKED")
+
+#: A step whose rule starts with this is declared open (argued, or resting on the evidence): it
+#: may stay not shown in a ``CHECKED`` theorem; every other step must close.
+OPEN_RULE = "open"
 
 
 def _describe(value: Any) -> str:
@@ -408,7 +414,9 @@ def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_example
         shown = "CHECKED"
     else:
         shown = "NOT SHOWN"
-    passed = evidence_ok and not golden_failures and (shown == "PROVED" if theorem.claimed == "PROVED" else shown in ("PROVED", "CHECKED"))
+    undeclared_gaps = [s for s in steps if not s.closed and not s.rule.startswith(OPEN_RULE)]
+    passed = evidence_ok and not golden_failures and not undeclared_gaps and (
+        shown == "PROVED" if theorem.claimed == "PROVED" else shown in ("PROVED", "CHECKED"))
     return TheoremResult(
         theorem.id, theorem.title, theorem.paper, theorem.claimed, shown, passed, steps, tuple(golden_failures),
         numeric, examples, prop_failure, time.perf_counter() - t0, error,

@@ -115,3 +115,13 @@ def test_several_distinct_property_failures_are_each_named():
     assert not res.passed
     assert "distinct failures" in res.property_failure
     assert "AssertionError" in res.property_failure and "ValueError: too large" in res.property_failure
+
+
+def test_checked_claim_fails_on_a_step_that_should_close_and_does_not():
+    evidence = lambda profile: NumericEvidence(1e-13, 1e-10)  # noqa: E731
+    declared = Step("an argued step", "open: argued")
+    wrong = Step("wrong constant", "cancel", 1 / (d**2 - 1), 1 / (d**2 + 1))
+    ok = verify_theorem(Theorem("c", "checked", "...", "CHECKED", steps=[declared], numeric=evidence))
+    assert ok.passed and ok.shown == "CHECKED"
+    bad = verify_theorem(Theorem("c", "checked", "...", "CHECKED", steps=[declared, wrong], numeric=evidence))
+    assert not bad.passed and bad.shown == "CHECKED"
