@@ -22,8 +22,9 @@ Derivation (each step closes by the computation it names):
    basis string of the 2-qubit matchgate algebra);
 4. by induction over the gates every :math:`\hat H_l \in i\mathfrak g`, so rank :math:`\le\dim\mathfrak g`
    (argued, not mechanised: open, checked numerically);
-5. below the threshold the S10 frame has a zero mode on the traceless space, so its deviation
-   :math:`\delta_p = \max_\lambda|\lambda/\kappa - 1| \ge |0/\kappa - 1| = 1` (``expand``);
+5. below the threshold the S10 frame, a sum of ``p < d^2 - 1`` rank-one terms on the traceless space,
+   has a zero mode, so its deviation :math:`\delta_p = \max_\lambda|\lambda/\kappa - 1| \ge |0/\kappa - 1| = 1`
+   (``expand``: the determinant of two symbolic rank-one terms in :math:`\mathbb R^3`, ``d = 2``, vanishes);
 6. OPEN: over random :math:`\theta` the rank *reaches* :math:`\dim\mathfrak g`, and the QNN-vs-flow agreement
    sets in past ``p*``: numeric evidence only.  Hence CHECKED.
 
@@ -118,6 +119,8 @@ def _closure_is_closed(closure=None) -> bool:
 
     closure = closure or pauli_closure
     basis = set(closure([next(iter(g)) for g in ansatz_generators("controllable", 2)]).basis)
+    if len(basis) != 15:
+        return False
     for a in basis:
         for b in basis:
             c, r = pauli_bracket(a, b)
@@ -164,7 +167,9 @@ def _conjugation_step() -> Step:
 def _steps() -> list[Step]:
     import sympy as sp
 
-    kappa = sp.Symbol("kappa", positive=True)
+    # a frame of p = 2 rank-one terms h_l h_lᵀ on the (d² − 1 = 3)-dimensional traceless space of d = 2
+    # (h_l the coordinates of Ĥ_l in an orthonormal basis, symbolic): its determinant vanishes identically
+    h = sp.Matrix(3, 2, sp.symbols("h1:7", real=True))
     return [
         Step("−i[P, Q] = c R with c ∈ {0, ±2}, R the product string (all 16 × 16 pairs on 2 qubits, exact "
              "Gaussian-integer matrices, against pauli_bracket)", "exact enumeration", check=_bracket_rule_holds),
@@ -173,8 +178,9 @@ def _steps() -> list[Step]:
         _conjugation_step(),
         Step("by induction over the gates V_l ∈ e^𝔤 and Ĥ_l = V_l†H_lV_l ∈ i𝔤, so rank{Ĥ_l} ≤ dim 𝔤 for all p, θ",
              "open: argued from step 3; checked numerically (the rank never exceeds dim 𝔤)"),
-        Step("below the threshold the S10 frame F_p has a zero mode on traceless X: δ_p ≥ |0/κ − 1| = 1", "expand",
-             sp.Abs(0 / kappa - 1), sp.Integer(1)),
+        Step("below the threshold the S10 frame F_p = Σ_l Ĥ_l tr(Ĥ_l ·) (rank ≤ p < d² − 1) has a zero mode on traceless "
+             "X, so δ_p = max|λ/κ − 1| ≥ |0/κ − 1| = 1: det(Σ_{l≤2} h_l h_lᵀ) = 0 for symbolic h_l ∈ ℝ³ (d = 2, p = 2)",
+             "expand", (h * h.T).det(), sp.Integer(0)),
         Step("over random θ the rank reaches dim 𝔤 at p*, and the QNN follows the Theorem 4.2 flow only past p*",
              "open: numeric evidence only (ranks against p; experiment E2 at d = 4)"),
     ]

@@ -180,14 +180,18 @@ def _steps(rate_constant=2, critical_constant=8) -> list[Step]:
     def frame():
         Mv = Vd * O * V
         A = -c * r * (Mv * rho - rho * Mv)
+        # the product rule with V' = VA and (V')† = A†V† = −AV† (A is anti-Hermitian: M, ρ Hermitian, c r real)
+        m_dot = (-A * Vd) * O * V + Vd * O * (V * A)
+        ok0 = _reduce(m_dot - (Mv * A - A * Mv), _unitary_rules(V, Vd)) == 0
         flow = -c * r * (Mv * (Mv * rho - rho * Mv) - (Mv * rho - rho * Mv) * Mv)
-        ok1 = _reduce(Mv * A - A * Mv - flow, _unitary_rules(V, Vd)) == 0
+        ok1 = ok0 and _reduce(Mv * A - A * Mv - flow, _unitary_rules(V, Vd)) == 0
         rt = V * rho * Vd
         lhs = _reduce(V * (A * rho - rho * A) * Vd, _unitary_rules(V, Vd))
         rhs = _reduce(-c * r * ((O * rt - rt * O) * rt - rt * (O * rt - rt * O)), _unitary_rules(V, Vd))
         return ok1 and sp.expand(lhs - rhs) == 0
 
-    steps.append(Step("M = V†OV, A = −cr[M, ρ]: M′ = [M, A] = −cr[M, [M, ρ]] (so V′ = VA) and ρ̃ = VρV† obeys "
+    steps.append(Step("M = V†OV, A = −cr[M, ρ] (anti-Hermitian): with V′ = VA, M′ = (V′)†OV + V†OV′ = −AM + MA = "
+                      "[M, A] = −cr[M, [M, ρ]], the flow; and ρ̃ = VρV† obeys "
                       "ρ̃′ = V[A, ρ]V† = −cr[[O, ρ̃], ρ̃]", "word rewriting (V V† = V† V = 1)", check=frame))
 
     def pure():
@@ -339,6 +343,9 @@ def _steps(rate_constant=2, critical_constant=8) -> list[Step]:
                       sp.Matrix([below2.subs(y0, lam[0]), inside2.subs(y0, lam[0]), sp.diff(below2, y0),
                                  sp.diff(inside2, y0).subs(y0, lam[0])]),
                       sp.Matrix([0, 0, -2 * c * gap, 2 * c * gap])))
+    steps.append(Step("general d: steps 3, 4, 7, the Var ratio and the d = 3 critical limit hold for every d (each is "
+                      "componentwise in the eigenbasis of O); closed above on d = 3 (linearisation d = 2, 3, 4) instances",
+                      "open: argued; checked by the property (random spectra, d = 2, 3, 4) and the d = 4 flow evidence"))
     return steps
 
 
@@ -509,10 +516,11 @@ def _numeric(profile: str, *, rate_scale: float = 1.0, critical_offset: float = 
                 worst = max(worst, err / 1e-3)
                 lines.append(f"QNN O₀ = {y:g}: rate {run.measured_rate:.6g} vs its own linearisation 2ηδh_min(∇²ŷ(θ(T))) = "
                              f"{own:.6g} (rel {err:.1e}, tol 1e-3)")
-            worst = max(worst, abs(ratio - 1) / 0.35 if np.isfinite(ratio) else np.inf,
-                        0.0 if run.kind == "linear" else np.inf)
+            # the comparison with the limit flow's rate is reported, not checked: one finite-p model's local
+            # constant differs from c; the checks are the QNN's own linearisation above and the law (rate ∝ δ) below
+            worst = max(worst, 0.0 if run.kind == "linear" and np.isfinite(ratio) else np.inf)
             lines.append(f"QNN O₀ = {y:g} ({run.derived.regime}): rate {run.measured_rate:.5g} vs flow-derived {pred:.5g} "
-                         f"(ratio {ratio:.4f}, tol 0.35)")
+                         f"(ratio {ratio:.4f}, reported)")
     below = [ratios[y] for y in (-1.5, -1.25) if y in ratios]
     if len(below) == 2:
         spread = abs(below[0] / below[1] - 1)
@@ -552,7 +560,7 @@ def build() -> Theorem:
         id="N3",
         title="Dynamical transition at the critical target O₀ = O_min (Zhang, Liu, Wu, Jiang, Zhuang 2024)",
         statement=STATEMENT,
-        claimed="PROVED",
+        claimed="CHECKED",
         assumptions=["the asymptotic flow M′ = −c[M, [M, R]] (Theorem 4.2's limit dynamics) with c > 0, m = 1, ρ pure",
                      "the input overlaps λ_1 and λ_2 (w_1, w_2 > 0; generic); g is the gap to the next populated level",
                      "Var_∞ inside the range is that of the Gibbs tilt of the initial populations w_k (fixed by O₀ alone "
@@ -562,8 +570,11 @@ def build() -> Theorem:
         golden=_golden(),
         numeric=_numeric,
         property=_property,
-        notes=("PROVED covers the limit flow: the reduction to the Gibbs ODE and the rates are exact symbolic steps "
-               "(general d where stated, else d = 2, 3, 4 instances). The finite-QNN runs are evidence only: a single "
-               "model at p = 240 shows the same laws (exponent 2 at O_min, rate ∝ δ below) with a local constant "
-               "that differs from c by O(p^{-1/2}) (ratio ≈ 0.71 for this seed)."),
+        notes=("CHECKED, not PROVED: the reduction to the Gibbs ODE and the rates are exact symbolic steps, but several "
+               "(populations, Gibbs form, the limits below the range and at O_min, Var/(ŷ − λ_1) → g) are closed on d = 3 "
+               "instances and the linearisation on d = 2, 3, 4; their general-d form is the open step, supported by the "
+               "property (random spectra with d = 2, 3, 4) and the d = 4 flow evidence. The finite-QNN runs are evidence "
+               "of the same laws (exponent 2 at O_min, rate ∝ δ below, each rate equal to the QNN's own linearisation); "
+               "a single model's local constant differs from c (ratio ≈ 0.71 at p = 240 for this seed), which is "
+               "reported, not checked."),
     )
