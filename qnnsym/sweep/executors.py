@@ -12,7 +12,8 @@ module-level function, so it pickles by reference).  A cell whose task could not
   qnnsym single-threaded and ignore SIGINT (the parent handles Ctrl-C and stops them).  If a
   worker dies, the pool is rebuilt and the unfinished cells are resubmitted; a cell unfinished
   in two such deaths then runs alone in a one-process pool, where a third death is its own and
-  it is recorded as failed.
+  it is recorded as failed.  Once the suspects are done that pool is shut down, so the next
+  ``run`` of the same executor has all ``workers`` processes again.
 - :class:`DaskExecutor`: ``distributed.Client(address)``, or for ``"local"`` a
   ``LocalCluster(n_workers, threads_per_worker=1, processes=True)`` on 127.0.0.1 started here
   and closed by ``close``.  Cells are ``client.submit``-ted under their cell key and collected
@@ -129,6 +130,13 @@ class PoolExecutor:
     def __init__(self, workers: int | None = None):
         self.workers = _workers_arg(workers) or default_workers()
         self._pool = None
+        self._pool_workers = 0
+
+    @property
+    def pool_size(self) -> int:
+        """Processes of the pool that is up now (0 when none is: the next ``run`` starts one of
+        ``workers`` processes)."""
+        return self._pool_workers if self._pool is not None else 0
 
     def _new_pool(self, workers: int | None = None):
         import multiprocessing as mp
@@ -136,7 +144,8 @@ class PoolExecutor:
 
         # spawn: a fresh interpreter per worker, which never inherits locks held by this process's
         # threads (numba, Dask) and gets this process's sys.path, so user modules import there too.
-        self._pool = ProcessPoolExecutor(workers or self.workers, mp_context=mp.get_context("spawn"),
+        self._pool_workers = workers or self.workers
+        self._pool = ProcessPoolExecutor(self._pool_workers, mp_context=mp.get_context("spawn"),
                                          initializer=_worker_init)
         return self._pool
 
@@ -183,6 +192,11 @@ class PoolExecutor:
             except Exception as exc:
                 row = _lost_row(cell, " ".join(f"{type(exc).__name__}: {exc}".split())[:500])
             yield cell, row
+        if self._pool is not None and self._pool_workers != self.workers:
+            # the suspects are done: drop their one-process pool, so the next run (of a reused
+            # executor) starts the full pool again instead of running everything on one process
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=True)
 
     def _terminate(self) -> None:
         pool, self._pool = self._pool, None

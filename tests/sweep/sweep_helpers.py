@@ -61,3 +61,17 @@ def deadly(x, seed, marker=""):
             open(marker, "w").close()
         os.kill(os.getpid(), signal.SIGKILL)
     return {"y": float(x)}
+
+
+def dies_twice(x, seed, counter=""):
+    """Kills its own process on its first two calls (counted in the file ``counter``), then
+    ``y = x``: a cell that ends as a pool suspect and then succeeds in the one-process pool."""
+    import signal
+
+    with open(counter, "a") as fh:
+        fh.write("call\n")
+    with open(counter) as fh:
+        calls = len(fh.read().splitlines())
+    if calls <= 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return {"y": float(x)}
