@@ -17,7 +17,7 @@ from .executors import DaskExecutor, PoolExecutor, SerialExecutor, default_worke
 from .progress import Progress, format_seconds
 from .runner import SweepResult, pending_cells, run_sweep, summary_lines
 from .spec import EXPERIMENT_PARAMS, QUANTITIES, SweepSpec, cell_key, load_spec, package_version, parse_spec
-from .store import Journal, flat_row, latest_rows, read_journal, read_table_csv, table_columns, write_tables
+from .store import Journal, apply_record, flat_row, latest_rows, read_journal, read_table_csv, table_columns, write_tables
 from .tasks import call_user_function, measure_dense, run_cell, versions_row
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Journal",
     "read_journal",
     "latest_rows",
+    "apply_record",
     "flat_row",
     "table_columns",
     "write_tables",

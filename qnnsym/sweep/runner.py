@@ -2,8 +2,10 @@
 arrives, and materialise the tables.
 
 Resumption: a cell is skipped when the journal already holds an ``ok`` row with its key (the
-hash of experiment, parameters, seed and qnnsym version); failed cells are run again and their
-new row supersedes the old.  Ctrl-C (:class:`KeyboardInterrupt`) stops the executor, writes the
+hash of experiment, parameters, seed and qnnsym version) that has every quantity the spec's
+``record`` names; failed cells are run again and their new row supersedes the old.  ``record``
+is applied to the rows only when the table (and :class:`SweepResult`) is made
+(:func:`~qnnsym.sweep.store.apply_record`); the journal keeps every measured quantity.  Ctrl-C (:class:`KeyboardInterrupt`) stops the executor, writes the
 tables from the journal (every row finished so far) and re-raises: the table is consistent and
 the next run picks up where this one stopped.
 
@@ -31,7 +33,7 @@ from ..errors import InvalidInput
 from ..validate import describe
 from .progress import Progress, format_seconds
 from .spec import SweepSpec
-from .store import Journal, write_tables
+from .store import Journal, apply_record, write_tables
 
 __all__ = ["SweepResult", "run_sweep", "pending_cells", "summary_lines"]
 
@@ -48,7 +50,8 @@ TABLE_INTERVAL = 5.0
 @dataclass
 class SweepResult:
     """What a sweep did: cells in the spec, run now, skipped (already ok), failed now, properties
-    falsified now; the spec's current rows (from the journal, canonical order) and the files written."""
+    falsified now; the spec's current rows (from the journal, canonical order, with the spec's
+    ``record`` applied as in the table) and the files written."""
 
     total: int
     ran: int
@@ -69,7 +72,8 @@ class SweepResult:
 
 
 def pending_cells(spec: SweepSpec, journal: Journal) -> tuple[list[dict], list[dict]]:
-    """``(todo, done)``: the spec's cells without an ``ok`` row in ``journal``, and those with one.
+    """``(todo, done)``: the spec's cells without an ``ok`` row in ``journal``, and those with one
+    (an ``ok`` row lacking a quantity the spec's ``record`` names counts as failed: it is run again).
 
     >>> import tempfile
     >>> from qnnsym.sweep.spec import parse_spec
@@ -81,7 +85,7 @@ def pending_cells(spec: SweepSpec, journal: Journal) -> tuple[list[dict], list[d
         raise InvalidInput("spec", "a SweepSpec (load_spec / parse_spec)", describe(spec))
     if not isinstance(journal, Journal):
         raise InvalidInput("journal", "a qnnsym.sweep.store.Journal", describe(journal))
-    ok = {r["key"] for r in journal.rows() if r.get("status") == "ok"}
+    ok = {r["key"] for r in journal.rows() if apply_record(r, spec.record).get("status") == "ok"}
     todo, done = [], []
     for cell in spec.cells():
         (done if cell["key"] in ok else todo).append(cell)
@@ -158,12 +162,13 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
             seen.add(cell["key"])
             journal.append(row)
             ran += 1
-            bad = row["status"] != "ok"
+            view = apply_record(row, spec.record)  # what the table shows (outcome columns always kept)
+            bad = view["status"] != "ok"
             failed += bad
-            falsified += bool(row["measured"].get("falsified")) if not bad else 0
+            falsified += bool(view["measured"].get("falsified")) if not bad else 0
             prog.update(failed=bad)
             if time.monotonic() - last_table > TABLE_INTERVAL:
-                write_tables(journal.rows(), journal.folder, parquet=parquet)
+                write_tables(journal.rows(), journal.folder, parquet=parquet, record=spec.record)
                 last_table = time.monotonic()
     except BaseException:
         if own and ex is not None:
@@ -173,11 +178,11 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
     finally:
         journal.close()
         rows = journal.rows()
-        files = write_tables(rows, journal.folder, parquet=parquet)
+        files = write_tables(rows, journal.folder, parquet=parquet, record=spec.record)
     if own and ex is not None:
         ex.close()
     keys = {c["key"] for c in todo} | {c["key"] for c in done}
-    spec_rows = [r for r in rows if r["key"] in keys]
+    spec_rows = [apply_record(r, spec.record) for r in rows if r["key"] in keys]
     return SweepResult(total, ran, len(done), failed, falsified, time.perf_counter() - t0, spec_rows, files,
                        getattr(ex, "name", "") if ex is not None else ("none" if not todo else ""),
                        getattr(ex, "workers", 1) if ex is not None else 0)
@@ -208,9 +213,12 @@ def summary_lines(result: SweepResult, spec: SweepSpec, *, max_columns: int = 4)
     rows = result.rows
     if spec.experiment == "property":
         ok = [r for r in rows if r["status"] == "ok"]
-        total = sum(int(r["measured"].get("examples", 0)) for r in ok)
         bad = [r for r in ok if r["measured"].get("falsified")]
-        lines.append(f"property {spec.property_target}: {total} examples over {len(ok)} seeds, {len(bad)} falsified")
+        if spec.record is None or "examples" in spec.record:
+            total = sum(int(r["measured"].get("examples", 0)) for r in ok)
+            lines.append(f"property {spec.property_target}: {total} examples over {len(ok)} seeds, {len(bad)} falsified")
+        else:
+            lines.append(f"property {spec.property_target}: examples not recorded, over {len(ok)} seeds, {len(bad)} falsified")
         for r in bad:
             m = r["measured"]
             lines.append(f"  seed {r['seed']}: {m.get('failure', '')[:200]}")

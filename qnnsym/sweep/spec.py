@@ -128,6 +128,8 @@ class SweepSpec:
 
     ``cells()`` lists the plain-dict tasks in the canonical order (grid in key order, seeds
     innermost); each has ``experiment``, ``params``, ``seed``, ``record``, ``version``, ``key``.
+    The key leaves ``record`` out on purpose: a cell's row holds every quantity the task measures
+    and ``record`` only chooses the table's columns when the table is written.
     """
 
     experiment: str

@@ -16,6 +16,12 @@ are rewritten atomically (:mod:`qnnsym.atomic`) from the journal, one row per ke
 canonical order (experiment, then parameters by name with numbers compared as numbers, then
 seed), so the table never depends on which cell finished first.
 
+The journal holds every quantity a task measured; the spec's ``record`` is applied only when
+the table is written (:func:`apply_record`), so changing ``record`` needs no re-run.  The
+quantities that decide the sweep's outcome are kept whatever ``record`` says:
+``falsified`` (any row), and a property row's ``failure``, ``falsifying_example`` and
+``reproduce`` (:data:`ALWAYS_KEPT`, :data:`PROPERTY_KEPT`).
+
 >>> import tempfile
 >>> j = Journal(tempfile.mkdtemp())
 >>> j.append({"key": "a1", "experiment": "E1", "params": {"d": 4}, "seed": 0, "status": "ok", "error": "",
@@ -40,11 +46,16 @@ from ..atomic import atomic_path, atomic_write_text
 from ..errors import InvalidInput
 from ..validate import describe
 
-__all__ = ["Journal", "read_journal", "latest_rows", "table_columns", "flat_row", "write_tables", "read_table_csv", "JOURNAL_NAME"]
+__all__ = ["Journal", "read_journal", "latest_rows", "apply_record", "table_columns", "flat_row", "write_tables",
+           "read_table_csv", "JOURNAL_NAME", "ALWAYS_KEPT", "PROPERTY_KEPT"]
 
 JOURNAL_NAME = "journal.jsonl"
 CSV_NAME = "table.csv"
 PARQUET_NAME = "table.parquet"
+#: Quantities kept in every table row that has them, whatever ``record`` says (they decide the outcome).
+ALWAYS_KEPT = ("falsified",)
+#: Quantities a property row always has and keeps: whether it falsified, why, and how to reproduce it.
+PROPERTY_KEPT = ("falsified", "failure", "falsifying_example", "reproduce")
 _ROW_KEYS = ("key", "experiment", "params", "seed", "status", "error", "measured", "versions", "runtime_s", "worker")
 
 
@@ -170,6 +181,48 @@ def latest_rows(rows: Iterable[dict]) -> list[dict]:
     return sorted(best.values(), key=sort_key)
 
 
+def apply_record(row: dict, record: list | tuple | None) -> dict:
+    """The table's view of a journal row: its measured quantities cut down to ``record`` plus
+    the ones that decide the outcome (``falsified``; for a property row also ``failure``,
+    ``falsifying_example`` and ``reproduce``).  ``record=None`` keeps everything.
+
+    An ``ok`` row that lacks a recorded quantity (a user function that does not return it), or a
+    property row that lacks an outcome quantity, is shown as ``failed`` with the reason; the
+    journal row itself is never changed.
+
+    >>> row = {"key": "k", "experiment": "property", "status": "ok", "error": "",
+    ...        "measured": {"examples": 7, "falsified": True, "failure": "AssertionError: x",
+    ...                     "falsifying_example": "f(x=1)", "reproduce": "python -c ..."}}
+    >>> sorted(apply_record(row, ["examples"])["measured"])
+    ['examples', 'failure', 'falsified', 'falsifying_example', 'reproduce']
+    >>> sorted(apply_record({**row, "experiment": "m:f"}, ["examples"])["measured"])
+    ['examples', 'falsified']
+    >>> apply_record({"key": "k", "experiment": "m:f", "status": "ok", "measured": {"y": 1.0}}, ["z"])["error"]
+    "InvalidInput: record: expected quantities the task returns (y), got ['z']"
+    """
+    if not isinstance(row, dict):
+        raise InvalidInput("row", "a row dict", describe(row))
+    if record is not None and (isinstance(record, str) or not isinstance(record, (list, tuple))
+                               or not all(isinstance(q, str) for q in record)):
+        raise InvalidInput("record", "None or a list of quantity names", describe(record))
+    measured = row.get("measured") or {}
+    if not isinstance(measured, dict):
+        raise InvalidInput("row.measured", "a dict of measured quantities", describe(measured))
+    prop = row.get("experiment") == "property"
+    required = [*(record or ()), *(q for q in PROPERTY_KEPT if prop and q not in (record or ()))]
+    out = dict(row)
+    if row.get("status") == "ok":
+        missing = [q for q in required if q not in measured]
+        if missing:
+            err = InvalidInput("record", f"quantities the task returns ({', '.join(sorted(measured))})", repr(missing))
+            out.update(status="failed", error=f"InvalidInput: {err}", measured={})
+            return out
+    if record is not None:
+        keep = [*record, *(q for q in (PROPERTY_KEPT if prop else ALWAYS_KEPT) if q not in record)]
+        out["measured"] = {q: measured[q] for q in keep if q in measured}
+    return out
+
+
 def _order(v: Any) -> tuple:
     if isinstance(v, bool):
         return (1, int(v), "")
@@ -228,9 +281,11 @@ def _csv_text(v: Any) -> str:
     return str(v)
 
 
-def write_tables(rows: list[dict], out: str | Path, *, parquet: bool = True) -> list[Path]:
+def write_tables(rows: list[dict], out: str | Path, *, parquet: bool = True,
+                 record: list | tuple | None = None) -> list[Path]:
     """Write ``table.csv`` (and ``table.parquet`` when pyarrow is importable and ``parquet``) for
     ``rows`` (as from :meth:`Journal.rows`), each atomically; returns the paths written.
+    ``record`` (the spec's) chooses the quantity columns through :func:`apply_record`.
 
     >>> import tempfile
     >>> paths = write_tables([], tempfile.mkdtemp(), parquet=False)
@@ -241,7 +296,7 @@ def write_tables(rows: list[dict], out: str | Path, *, parquet: bool = True) -> 
     if not isinstance(rows, list):
         raise InvalidInput("rows", "a list of row dicts", describe(rows))
     folder.mkdir(parents=True, exist_ok=True)
-    rows = sorted(rows, key=sort_key)
+    rows = sorted((apply_record(r, record) for r in rows), key=sort_key)
     cols = table_columns(rows)
     flat = [flat_row(r) for r in rows]
     buf = io.StringIO()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hostile import WRONG_TYPE, bad_positive_int, bad_text, expect_invalid
 from qnnsym import sweep
-from qnnsym.sweep import (DaskExecutor, Journal, PoolExecutor, Progress, SweepResult, call_user_function, cell_key,
+from qnnsym.sweep import (DaskExecutor, Journal, PoolExecutor, Progress, SweepResult, apply_record, call_user_function, cell_key,
                           falsifying_example, flat_row, format_seconds, latest_rows, load_spec, make_executor,
                           measure_dense, parse_spec, pending_cells, property_task, read_journal, read_table_csv,
                           reproduce_command, reproduce_property, run_cell, run_sweep, summary_lines, table_columns,
@@ -145,6 +145,11 @@ def test_store_arguments(tmp_path):
     expect_invalid("sweep.read_journal", "journal", read_journal, tmp_path / "j2.jsonl")
     expect_invalid("sweep.latest_rows", "rows", latest_rows, [{"no": "key"}])
     expect_invalid("sweep.flat_row", "row", flat_row, None)
+    for rec in ("y", [1], {"y": 1}, 3):
+        expect_invalid("sweep.apply_record", "record", apply_record, {"key": "a", "measured": {}}, rec)
+    expect_invalid("sweep.apply_record", "row", apply_record, ["key"], None)
+    expect_invalid("sweep.apply_record", "row.measured", apply_record, {"key": "a", "measured": [1]}, None)
+    expect_invalid("sweep.write_tables", "record", write_tables, [{"key": "a"}], tmp_path / "t", record="y")
     expect_invalid("sweep.table_columns", "rows", table_columns, "rows")
     expect_invalid("sweep.write_tables", "rows", write_tables, ({"key": "a"},), tmp_path / "t")
     expect_invalid("sweep.write_tables", "out", write_tables, [], None)
