@@ -243,7 +243,7 @@ def _sweep(args: argparse.Namespace) -> int:
         return 0
     executor = "serial" if args.serial else (f"dask:{args.dask}" if args.dask else "pool")
     print(f"qnnsym sweep {spec.name or spec.experiment}: writing to {out.resolve()}", flush=True)
-    result = run_sweep(spec, out, executor=executor, workers=args.workers)
+    result = run_sweep(spec, out, executor=executor, workers=args.workers, rerun=args.rerun)
     print("\n".join(summary_lines(result, spec)))
     return 0 if result.ok else 1
 
@@ -345,6 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--workers", type=_positive_int, metavar="N",
                     help="processes of the local pool or of --dask local (default: the cores this process may use)")
     sw.add_argument("--dry-run", action="store_true", help="list the cells (key, seed, parameters) and exit")
+    sw.add_argument("--rerun", action="store_true",
+                    help="run every cell again, also those already done (e.g. after editing the code: the cell key "
+                         "holds the installed version, not the code); the new rows supersede the old")
     sw.set_defaults(func=_sweep)
     i = sub.add_parser("info", help="print versions (and the conventions with --conventions)")
     i.add_argument("--conventions", action="store_true", help="print the conventions C1-C8")

@@ -9,6 +9,11 @@ is applied to the rows only when the table (and :class:`SweepResult`) is made
 tables from the journal (every row finished so far) and re-raises: the table is consistent and
 the next run picks up where this one stopped.
 
+The key's version is the installed package metadata's, which does not change when the code of an
+editable install is edited: ``rerun=True`` (``qnnsym sweep --rerun``) runs every cell again, and
+its rows supersede the old ones by the journal's rule (an ``ok`` row beats a ``failed`` one,
+otherwise the newer row wins).
+
 >>> import tempfile
 >>> from qnnsym.sweep.spec import parse_spec
 >>> spec = parse_spec({"experiment": "E4", "seeds": 1, "grid": {"d": 4, "p": 8, "m": 2, "t_final": 1.0, "dt": 0.1}})
@@ -93,7 +98,7 @@ def pending_cells(spec: SweepSpec, journal: Journal) -> tuple[list[dict], list[d
 
 
 def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", workers: int | None = None,
-              progress: TextIO | None | str = "stderr", parquet: bool = True) -> SweepResult:
+              progress: TextIO | None | str = "stderr", parquet: bool = True, rerun: bool = False) -> SweepResult:
     """Run ``spec`` into the folder ``out`` (journal, ``table.csv``, ``table.parquet``).
 
     Parameters
@@ -110,6 +115,9 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
         Where progress lines go.
     parquet : bool
         Also write ``table.parquet`` when pyarrow is installed.
+    rerun : bool
+        Run every cell again, also those with an ``ok`` row (e.g. after editing the code of an
+        editable install, which keeps the version in the key); newer rows supersede older ones.
     """
     from .executors import DaskExecutor, PoolExecutor, SerialExecutor, make_executor
     from .tasks import run_cell
@@ -125,6 +133,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
         raise InvalidInput("progress", "a text stream, 'stderr' or None", describe(progress))
     if not isinstance(parquet, bool):
         raise InvalidInput("parquet", "True or False", describe(parquet))
+    if not isinstance(rerun, bool):
+        raise InvalidInput("rerun", "True or False", describe(rerun))
     own = True
     if isinstance(executor, str):
         if executor == "pool":
@@ -142,6 +152,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
 
     t0 = time.perf_counter()
     todo, done = pending_cells(spec, journal)
+    if rerun:
+        todo, done = spec.cells(), []
     total = len(todo) + len(done)
     ran = failed = falsified = 0
     files: list[Path] = []

@@ -181,6 +181,8 @@ def test_runner_arguments(tmp_path):
     expect_invalid("sweep.run_sweep", "executor", run_sweep, _SPEC, tmp_path, executor=object())
     expect_invalid("sweep.run_sweep", "progress", run_sweep, _SPEC, tmp_path, progress=5)
     expect_invalid("sweep.run_sweep", "parquet", run_sweep, _SPEC, tmp_path, parquet="no")
+    for r in ("yes", 1, None):
+        expect_invalid("sweep.run_sweep", "rerun", run_sweep, _SPEC, tmp_path, rerun=r)
     expect_invalid("sweep.run_sweep", "workers", run_sweep, _SPEC, tmp_path, workers=0)
     expect_invalid("sweep.pending_cells", "spec", pending_cells, None, Journal(tmp_path))
     expect_invalid("sweep.pending_cells", "journal", pending_cells, _SPEC, str(tmp_path))
