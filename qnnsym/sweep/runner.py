@@ -50,6 +50,9 @@ _HEADLINE = {"E1": ("final_loss", "exponent", "min_ratio_to_bound", "kernel_devi
 
 #: Least seconds between two rewrites of the CSV/Parquet tables while the sweep runs.
 TABLE_INTERVAL = 5.0
+#: ... and at least this many times the duration of the last rewrite (so that rewriting a large
+#: table takes at most about a tenth of the parent's time however long the journal grows).
+TABLE_COST_FACTOR = 10.0
 
 
 @dataclass
@@ -166,7 +169,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
                      f"{ex.name} ({ex.workers} worker{'s' if ex.workers != 1 else ''})")
             if getattr(ex, "dashboard", None):
                 prog.say(f"sweep: Dask dashboard at {ex.dashboard}")
-        last_table = time.monotonic()
+        last_table, interval = time.monotonic(), TABLE_INTERVAL
         seen: set[str] = set()
         for cell, row in (ex.run(run_cell, todo) if todo else ()):
             if cell["key"] in seen:  # a task run twice (e.g. rescheduled): one row only
@@ -179,9 +182,12 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
             failed += bad
             falsified += bool(view["measured"].get("falsified")) if not bad else 0
             prog.update(failed=bad)
-            if time.monotonic() - last_table > TABLE_INTERVAL:
+            if time.monotonic() - last_table > interval:
+                start = time.monotonic()
+                # the latest row per key is kept in memory by the journal (updated on append)
                 write_tables(journal.rows(), journal.folder, parquet=parquet, record=spec.record)
                 last_table = time.monotonic()
+                interval = max(TABLE_INTERVAL, TABLE_COST_FACTOR * (last_table - start))
     except BaseException:
         if own and ex is not None:
             ex.close(cancel=True)
@@ -189,7 +195,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
         raise
     finally:
         journal.close()
-        rows = journal.rows()
+        rows = journal.reload()  # the final table from the journal file itself
         files = write_tables(rows, journal.folder, parquet=parquet, record=spec.record)
     if own and ex is not None:
         ex.close()

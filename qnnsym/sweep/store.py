@@ -75,6 +75,12 @@ class Journal:
     ----------
     out : str or Path
         The sweep's output folder; the journal is ``out / "journal.jsonl"``.
+
+
+    The current row of every key is read from the file once (at the first :meth:`rows`) and then
+    kept in memory, updated by each :meth:`append` with the rule of :func:`latest_rows`, so the
+    tables rewritten while a sweep runs cost no re-read of the whole journal.  :meth:`reload`
+    reads the file again (rows other processes appended meanwhile are seen only then).
     """
 
     def __init__(self, out: str | Path):
@@ -82,6 +88,7 @@ class Journal:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / JOURNAL_NAME
         self._fd: int | None = None
+        self._latest: dict[str, dict] | None = None
 
     def _open(self) -> int:
         if self._fd is None:
@@ -119,6 +126,8 @@ class Journal:
         if written != len(line):  # pragma: no cover - a full disk; never leave the tail torn silently
             raise OSError(f"short write to {self.path}: {written} of {len(line)} bytes")
         os.fsync(fd)
+        if self._latest is not None:
+            _merge(self._latest, json.loads(line))  # the row as a reader of the file will see it
 
     def close(self) -> None:
         """Close the descriptor (appending again reopens it)."""
@@ -127,8 +136,19 @@ class Journal:
             self._fd = None
 
     def rows(self) -> list[dict]:
-        """The current row of every key (see the module docstring for which row wins)."""
-        return latest_rows(read_journal(self.path))
+        """The current row of every key (see the module docstring for which row wins), in
+        canonical order; from memory after the first call (see the class docstring)."""
+        if self._latest is None:
+            return self.reload()
+        return sorted(self._latest.values(), key=sort_key)
+
+    def reload(self) -> list[dict]:
+        """Read the journal file again and return :meth:`rows`."""
+        best: dict[str, dict] = {}
+        for row in read_journal(self.path):
+            _merge(best, row)
+        self._latest = best
+        return sorted(best.values(), key=sort_key)
 
 
 def read_journal(path: str | Path) -> list[dict]:
@@ -175,10 +195,15 @@ def latest_rows(rows: Iterable[dict]) -> list[dict]:
     for row in rows:
         if not isinstance(row, dict) or "key" not in row:
             raise InvalidInput("rows", "row dicts with a 'key'", describe(row))
-        old = best.get(row["key"])
-        if old is None or not (old.get("status") == "ok" and row.get("status") != "ok"):
-            best[row["key"]] = row
+        _merge(best, row)
     return sorted(best.values(), key=sort_key)
+
+
+def _merge(best: dict[str, dict], row: dict) -> None:
+    """Put ``row`` into ``best`` (key -> row) unless an ``ok`` row would give way to a failed one."""
+    old = best.get(row["key"])
+    if old is None or not (old.get("status") == "ok" and row.get("status") != "ok"):
+        best[row["key"]] = row
 
 
 def apply_record(row: dict, record: list | tuple | None) -> dict:
