@@ -185,7 +185,7 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
             if time.monotonic() - last_table > interval:
                 start = time.monotonic()
                 # the latest row per key is kept in memory by the journal (updated on append)
-                write_tables(journal.rows(), journal.folder, parquet=parquet, record=spec.record)
+                write_tables(journal.rows(), journal.folder, parquet=parquet, record=spec.record, ordered=True)
                 last_table = time.monotonic()
                 interval = max(TABLE_INTERVAL, TABLE_COST_FACTOR * (last_table - start))
     except BaseException:

@@ -89,6 +89,7 @@ class Journal:
         self.path = self.folder / JOURNAL_NAME
         self._fd: int | None = None
         self._latest: dict[str, dict] | None = None
+        self._order: dict[str, tuple] = {}  # key -> sort_key of its current row (sorting is then cheap)
 
     def _open(self) -> int:
         if self._fd is None:
@@ -127,7 +128,7 @@ class Journal:
             raise OSError(f"short write to {self.path}: {written} of {len(line)} bytes")
         os.fsync(fd)
         if self._latest is not None:
-            _merge(self._latest, json.loads(line))  # the row as a reader of the file will see it
+            self._keep(json.loads(line))  # the row as a reader of the file will see it
 
     def close(self) -> None:
         """Close the descriptor (appending again reopens it)."""
@@ -140,15 +141,20 @@ class Journal:
         canonical order; from memory after the first call (see the class docstring)."""
         if self._latest is None:
             return self.reload()
-        return sorted(self._latest.values(), key=sort_key)
+        return [self._latest[k] for k in sorted(self._latest, key=self._order.__getitem__)]
 
     def reload(self) -> list[dict]:
         """Read the journal file again and return :meth:`rows`."""
-        best: dict[str, dict] = {}
+        self._latest, self._order = {}, {}
         for row in read_journal(self.path):
-            _merge(best, row)
-        self._latest = best
-        return sorted(best.values(), key=sort_key)
+            self._keep(row)
+        return self.rows()
+
+    def _keep(self, row: dict) -> None:
+        old = self._latest.get(row["key"])
+        _merge(self._latest, row)
+        if self._latest[row["key"]] is not old:
+            self._order[row["key"]] = sort_key(row)
 
 
 def read_journal(path: str | Path) -> list[dict]:
@@ -307,10 +313,12 @@ def _csv_text(v: Any) -> str:
 
 
 def write_tables(rows: list[dict], out: str | Path, *, parquet: bool = True,
-                 record: list | tuple | None = None) -> list[Path]:
+                 record: list | tuple | None = None, ordered: bool = False) -> list[Path]:
     """Write ``table.csv`` (and ``table.parquet`` when pyarrow is importable and ``parquet``) for
     ``rows`` (as from :meth:`Journal.rows`), each atomically; returns the paths written.
-    ``record`` (the spec's) chooses the quantity columns through :func:`apply_record`.
+    ``record`` (the spec's) chooses the quantity columns through :func:`apply_record`;
+    ``ordered=True`` says ``rows`` are already in canonical order (:meth:`Journal.rows` is), so
+    they are not sorted again.
 
     >>> import tempfile
     >>> paths = write_tables([], tempfile.mkdtemp(), parquet=False)
@@ -320,8 +328,12 @@ def write_tables(rows: list[dict], out: str | Path, *, parquet: bool = True,
     folder = _folder(out)
     if not isinstance(rows, list):
         raise InvalidInput("rows", "a list of row dicts", describe(rows))
+    if not isinstance(ordered, bool):
+        raise InvalidInput("ordered", "True or False", describe(ordered))
     folder.mkdir(parents=True, exist_ok=True)
-    rows = sorted((apply_record(r, record) for r in rows), key=sort_key)
+    rows = [apply_record(r, record) for r in rows]
+    if not ordered:
+        rows.sort(key=sort_key)
     cols = table_columns(rows)
     flat = [flat_row(r) for r in rows]
     buf = io.StringIO()

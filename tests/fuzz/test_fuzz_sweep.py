@@ -150,6 +150,7 @@ def test_store_arguments(tmp_path):
     expect_invalid("sweep.apply_record", "row", apply_record, ["key"], None)
     expect_invalid("sweep.apply_record", "row.measured", apply_record, {"key": "a", "measured": [1]}, None)
     expect_invalid("sweep.write_tables", "record", write_tables, [{"key": "a"}], tmp_path / "t", record="y")
+    expect_invalid("sweep.write_tables", "ordered", write_tables, [], tmp_path / "t", ordered="yes")
     expect_invalid("sweep.table_columns", "rows", table_columns, "rows")
     expect_invalid("sweep.write_tables", "rows", write_tables, ({"key": "a"},), tmp_path / "t")
     expect_invalid("sweep.write_tables", "out", write_tables, [], None)
