@@ -65,12 +65,12 @@ def test_a_slow_rewrite_stretches_the_interval(tmp_path, monkeypatch):
 
     def slow_write(rows, out, **kw):
         calls.append(len(rows))
-        time.sleep(0.1)
+        time.sleep(0.2)
         return real_write(rows, out, **kw)
 
     monkeypatch.setattr(runner_module, "write_tables", slow_write)
     monkeypatch.setattr(runner_module, "TABLE_INTERVAL", 0.0)
     spec = parse_spec({"experiment": "sweep_helpers:square", "grid": {"x": list(range(12))}})
     res = run_sweep(spec, tmp_path, executor="serial", progress=None, parquet=False)
-    # the first rewrite took 0.1 s, so the next may come only 1 s later: the 12 cells are done before
+    # the first rewrite took >= 0.2 s, so the next may come only 2 s later: the 12 cells are done before
     assert res.ran == 12 and calls == [1, 12]  # one rewrite while running, then the final one
