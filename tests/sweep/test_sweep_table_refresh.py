@@ -59,18 +59,34 @@ def test_tables_written_mid_sweep_equal_the_journal_derived_table_without_reread
 
 def test_a_slow_rewrite_stretches_the_interval(tmp_path, monkeypatch):
     import time
+    import types
+
+    # a fake clock the runner reads (so the test does not depend on the machine's speed): every
+    # reading advances it by 10 ms, and a rewrite takes 0.2 s of it
+    clock = [0.0]
+
+    def monotonic():
+        clock[0] += 0.01
+        return clock[0]
 
     calls = []
     real_write = runner_module.write_tables
 
     def slow_write(rows, out, **kw):
         calls.append(len(rows))
-        time.sleep(0.2)
+        clock[0] += 0.2
         return real_write(rows, out, **kw)
 
+    monkeypatch.setattr(runner_module, "time", types.SimpleNamespace(monotonic=monotonic, perf_counter=time.perf_counter))
     monkeypatch.setattr(runner_module, "write_tables", slow_write)
     monkeypatch.setattr(runner_module, "TABLE_INTERVAL", 0.0)
     spec = parse_spec({"experiment": "sweep_helpers:square", "grid": {"x": list(range(12))}})
     res = run_sweep(spec, tmp_path, executor="serial", progress=None, parquet=False)
-    # the first rewrite took >= 0.2 s, so the next may come only 2 s later: the 12 cells are done before
+    # the first rewrite took 0.2 s, so the next may come only TABLE_COST_FACTOR x 0.2 = 2 s later on the
+    # fake clock, after all 12 cells (about 0.1 s of readings)
     assert res.ran == 12 and calls == [1, 12]  # one rewrite while running, then the final one
+    # without the stretch (factor 0) every cell would rewrite: the mechanism, not the timing, is tested
+    calls.clear()
+    monkeypatch.setattr(runner_module, "TABLE_COST_FACTOR", 0.0)
+    run_sweep(spec, tmp_path / "again", executor="serial", progress=None, parquet=False)
+    assert calls == list(range(1, 13)) + [12]
