@@ -10,9 +10,10 @@ tables from the journal (every row finished so far) and re-raises: the table is 
 the next run picks up where this one stopped.
 
 The key's version is the installed package metadata's, which does not change when the code of an
-editable install is edited: ``rerun=True`` (``qnnsym sweep --rerun``) runs every cell again, and
-its rows supersede the old ones by the journal's rule (an ``ok`` row beats a ``failed`` one,
-otherwise the newer row wins).
+editable install is edited: ``rerun=True`` (``qnnsym sweep --rerun``) moves the folder's journal
+aside (``journal.<UTC time>.jsonl``, kept) and runs every cell again into a new one, so the table
+holds only the re-run's rows — a cell that now fails shows as failed, not as its old ``ok`` row.
+An interrupted re-run resumes without ``--rerun``.
 
 >>> import tempfile
 >>> from qnnsym.sweep.spec import parse_spec
@@ -79,6 +80,19 @@ class SweepResult:
             r["status"] == "ok" and not r["measured"].get("falsified") for r in self.rows)
 
 
+def _archive(journal: Journal) -> Journal:
+    """Move ``journal``'s file aside as ``journal.<UTC time>.jsonl`` (an atomic rename in its folder)
+    and return a new, empty journal in the same folder."""
+    import datetime
+    import os
+
+    journal.close()
+    if journal.path.exists():
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        os.replace(journal.path, journal.path.with_name(f"{journal.path.stem}.{stamp}{journal.path.suffix}"))
+    return Journal(journal.folder)
+
+
 def pending_cells(spec: SweepSpec, journal: Journal) -> tuple[list[dict], list[dict]]:
     """``(todo, done)``: the spec's cells without an ``ok`` row in ``journal``, and those with one
     (an ``ok`` row lacking a quantity the spec's ``record`` names counts as failed: it is run again).
@@ -120,7 +134,8 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
         Also write ``table.parquet`` when pyarrow is installed.
     rerun : bool
         Run every cell again, also those with an ``ok`` row (e.g. after editing the code of an
-        editable install, which keeps the version in the key); newer rows supersede older ones.
+        editable install, which keeps the version in the key): the journal is moved aside
+        (``journal.<UTC time>.jsonl``) and the table holds only the re-run's rows.
     """
     from .executors import DaskExecutor, PoolExecutor, SerialExecutor, make_executor
     from .tasks import run_cell
@@ -154,15 +169,15 @@ def run_sweep(spec: SweepSpec, out: str | Path, *, executor: Any = "pool", worke
         raise InvalidInput("executor", "'pool', 'serial', 'dask:ADDRESS' or an executor object", describe(executor))
 
     t0 = time.perf_counter()
-    todo, done = pending_cells(spec, journal)
-    if rerun:
-        todo, done = spec.cells(), []
+    todo, done = (spec.cells(), []) if rerun else pending_cells(spec, journal)
     total = len(todo) + len(done)
     ran = failed = falsified = 0
     files: list[Path] = []
     try:
         if todo and ex is None:
             ex = make_executor(dask=executor[5:], workers=workers)
+        if rerun:  # only once the executor is up: a scheduler that cannot be reached leaves the journal as it was
+            journal = _archive(journal)
         prog = Progress(len(todo), stream=progress)
         if ex is not None:
             prog.say(f"sweep: {total} cells, {len(done)} already done, {len(todo)} to run on "

@@ -84,3 +84,10 @@ def stamped(x, seed, counter=""):
         fh.write(f"{x} {seed}\n")
     with open(counter) as fh:
         return {"y": float(x), "call": len(fh.read().splitlines())}
+
+
+def broken_after(x, seed, marker=""):
+    """``y = x`` until the file ``marker`` exists, then an error: code that broke between two runs."""
+    if os.path.exists(marker):
+        raise RuntimeError("broken since the marker appeared")
+    return {"y": float(x)}
