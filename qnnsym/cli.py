@@ -223,9 +223,8 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     """``qnnsym sweep SPEC``: run a grid of experiment cells into a resumable table (:mod:`qnnsym.sweep`)."""
-    from .sweep import load_spec, run_sweep, summary_lines
-
     from .errors import InvalidInput
+    from .sweep import load_spec, run_sweep, summary_lines
 
     if args.workers is not None and args.serial:
         raise InvalidInput("--workers", "not together with --serial", f"--workers {args.workers}")
