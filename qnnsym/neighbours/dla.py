@@ -183,22 +183,15 @@ def heisenberg_generators(model: Any, theta: Any) -> np.ndarray:
 
 
 def _sweep(model, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(Hhat, V)``: the Heisenberg generators and the prefix unitaries ``V_1 .. V_p``, shape ``(p, d, d)`` each."""
-    d = model.dim
-    V = np.eye(d, dtype=np.complex128)
-    cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    out = np.empty((model.n_params, d, d), dtype=np.complex128)
+    """``(Hhat, V)``: the Heisenberg generators ``V_l† H_l V_l`` and the prefix unitaries
+    ``V_l = U_l W_l ⋯ U_1 W_1``, shape ``(p, d, d)`` each (the layers of the dense reference, C1)."""
+    from ..numeric.reference import layer_unitaries
+
+    V = np.eye(model.dim, dtype=np.complex128)
+    out = np.empty((model.n_params, model.dim, model.dim), dtype=np.complex128)
     vs = np.empty_like(out)
-    for l, (layer, W) in enumerate(zip(model.layers, model.fixed_unitaries())):
-        key = id(layer.generator)
-        if key not in cache:
-            H = layer.generator.matrix()
-            w, Q = np.linalg.eigh(H)
-            cache[key] = (H, w, Q)
-        H, w, Q = cache[key]
-        if W is not None:
-            V = W @ V
-        V = (Q * np.exp(-1j * theta[l] * w)) @ Q.conj().T @ V
+    for l, (step, H) in enumerate(zip(layer_unitaries(model, theta), model.generator_matrices())):
+        V = step @ V
         out[l] = V.conj().T @ H @ V
         vs[l] = V
     return out, vs
