@@ -20,6 +20,10 @@ E_RATES, E_REDUCED, E_MEASURE = "neighbours/transition_rates", "neighbours/reduc
 BAD_SPECTRUM = st.one_of(H.bad_real_vector(3), st.just([1.0]), st.just([0.5, 0.5, 0.5]), st.just([0.0, 2 * MAX_MAGNITUDE]))
 BAD_WEIGHTS = st.one_of(H.bad_real_vector(3), st.just([0.5, 0.6, -0.1]), st.just([0.2, 0.2, 0.2]), st.just([1.0, 0.0, 0.0]))
 BAD_TARGET = st.one_of(H.bad_real(), st.just(2 * MAX_MAGNITUDE), st.just(-1e300))
+#: ``targets`` takes any number (at least one) of targets, so a vector of another length is valid:
+#: never ``H.bad_real_vector``, whose wrong-shape branch draws such vectors
+BAD_TARGETS = st.one_of(H.non_finite_laced((2,)), H.wrong_dtype_array((2,)), H.complex_with_imag((2,)),
+                        st.just(np.zeros((2, 2))), st.just([]), st.just([2 * MAX_MAGNITUDE]))
 
 
 @settings(max_examples=N, deadline=None)
@@ -54,7 +58,7 @@ def test_reduced_flow_refuses_too_much_work_by_name():
 
 @settings(max_examples=N, deadline=None)
 @given(spectrum=st.one_of(BAD_SPECTRUM, st.just(np.linspace(0, 1, 17))),
-       targets=st.one_of(H.bad_real_vector(2), st.just([]), st.just([2 * MAX_MAGNITUDE])),
+       targets=BAD_TARGETS,
        c=H.bad_positive_real(), engine=st.one_of(H.bad_text(), st.just("rk4")), p=H.bad_positive_int(4096),
        seed=H.bad_nonnegative_int(), dt=H.bad_positive_real(),
        t_final=st.one_of(H.NON_FINITE, st.floats(max_value=0.0, allow_nan=False, allow_infinity=False), st.text(max_size=3)))
