@@ -254,6 +254,18 @@ class _Parser(argparse.ArgumentParser):
         message = " ".join(str(message).split())
         self.exit(2, f"qnnsym: error: {message} (see '{self.prog} --help')\n")
 
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        """Refuse ``--option=--`` by name: Python 3.11's argparse drops the ``--`` and hands the option
+        an empty list, which would then run with the default in its place."""
+        tokens = list(sys.argv[1:] if args is None else args)
+        for token in tokens:
+            if token == "--":
+                break
+            option, sep, value = token.partition("=")
+            if token.startswith("--") and sep and value == "--":
+                self.error(f"argument {option}: expected a value, got '--'")
+        return super().parse_known_args(tokens, namespace)
+
 
 def _positive_int(text: str) -> int:
     try:

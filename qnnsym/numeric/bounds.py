@@ -76,6 +76,21 @@ def measurement_range(model: QNN) -> tuple[float, float]:
     return float(w[0]), float(w[-1])
 
 
+def _rate_times_time(factors: tuple[float, ...], t: np.ndarray) -> np.ndarray:
+    """``prod(factors) * t`` for finite non-negative ``factors`` and ``t``, with no spurious overflow
+    or underflow: mantissas and binary exponents are multiplied and summed apart (``frexp``) and
+    joined once (``ldexp``), so only the final value can overflow (to ``inf``) or underflow, an
+    exact zero stays zero (never ``inf * 0 = NaN``), and the roundings are those of the plain product.
+    """
+    mantissa, exponent = 1.0, 0
+    for f in factors:
+        m, e = math.frexp(f)
+        mantissa, exponent = mantissa * m, exponent + e
+    t_mantissa, t_exponent = np.frexp(np.asarray(t, dtype=float))
+    with np.errstate(over="ignore", under="ignore"):
+        return np.ldexp(mantissa * t_mantissa, exponent + t_exponent)
+
+
 def sublinear_lower_bound(L0: float, t, *, eta: float, S: float, delta: float, m: int):
     """Theorem 3.2: ``(L0^{-1/2} + 4 sqrt2 eta Delta S sqrt(m) t)^{-2}``.
 
@@ -87,8 +102,9 @@ def sublinear_lower_bound(L0: float, t, *, eta: float, S: float, delta: float, m
     S = _nonnegative("S", S)
     delta = _nonnegative("delta", delta)
     m = validate.positive_int("m", m)
+    growth = _rate_times_time((4 * math.sqrt(2), eta, delta, S, math.sqrt(m)), t)
     with np.errstate(over="ignore", under="ignore"):
-        out = (L0**-0.5 + 4 * math.sqrt(2) * eta * delta * S * math.sqrt(m) * t) ** -2
+        out = (L0**-0.5 + growth) ** -2
     return out  # in [0, L0]: an overflowing denominator gives 0, the correct limit
 
 
@@ -99,8 +115,12 @@ def one_sample_residual_bound(r0: float, t, *, eta: float, S: float, delta: floa
     eta = validate.positive_real("eta", eta)
     S = _nonnegative("S", S)
     delta = _nonnegative("delta", delta)
-    with np.errstate(over="ignore"):
-        return abs(r0) / (1 + 4 * eta * delta * S * abs(r0) * t)  # an overflowing denominator gives 0, the limit
+    growth = _rate_times_time((4.0, eta, delta, S, abs(r0)), t)
+    rate = _rate_times_time((4.0, eta, delta, S), t)
+    with np.errstate(divide="ignore"):
+        # |r0| / (1 + rate |r0|) <= |r0| exactly; where rate |r0| overflows, the bound is 1 / rate to
+        # float64 (rate > DBL_MAX / |r0| makes 1 / |r0| negligible beside it), not 0
+        return np.where(np.isfinite(growth), abs(r0) / (1 + growth), 1.0 / rate)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,11 @@ def bad_dimension() -> st.SearchStrategy:
     )
 
 
+def bad_optional_dimension() -> st.SearchStrategy:
+    """:func:`bad_dimension` without None, for the functions that read ``d=None`` as the symbol ``d``."""
+    return bad_dimension().filter(lambda v: v is not None)
+
+
 def bad_int_dimension() -> st.SearchStrategy:
     """Not a positive integer (where a symbolic ``d`` is not accepted either)."""
     return st.one_of(bad_dimension(), st.just(sp.Symbol("d", positive=True, integer=True)))

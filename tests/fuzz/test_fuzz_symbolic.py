@@ -24,7 +24,7 @@ import qnnsym.check as check
 import qnnsym.proofkit as proofkit
 import qnnsym.symbolic as qs
 import qnnsym.theorems as th
-from hostile_symbolic import (bad_dimension, bad_int_dimension, bad_order, bad_partition, bad_permutation,
+from hostile_symbolic import (bad_dimension, bad_int_dimension, bad_optional_dimension, bad_order, bad_partition, bad_permutation,
                               bad_positive_int, bad_rationalize, bad_seconds, expect_invalid, non_finite_matrix,
                               not_an)
 from qnnsym.errors import TooLarge
@@ -92,17 +92,17 @@ CASES = [
     Case("cycle_trace", _idx("ops"), not_an(Op, sp.MatrixBase, np.ndarray, list, tuple),
          lambda v: haar.cycle_trace((1, 0), v)),
     Case("twirl", "t", bad_order(1), lambda v: haar.twirl([A, A], v)),
-    Case("twirl", "d", bad_dimension(), lambda v: haar.twirl([A, A], 2, v)),
+    Case("twirl", "d", bad_optional_dimension(), lambda v: haar.twirl([A, A], 2, v)),
     Case("twirl", "X", st.one_of(not_an(Op, list, tuple, dict, np.ndarray, sp.MatrixBase), non_finite_matrix(4),
                                  st.just(np.ones((3, 3))), st.just([A, np.eye(2)])), lambda v: haar.twirl(v, 2)),
     Case("haar_trace_product", _idx("pairs"), st.one_of(not_an(list, tuple), st.just([(A,)]), st.just([(A, np.eye(2))]),
                                                   st.just([(np.eye(2), np.full((2, 2), np.nan))])),
          lambda v: haar.haar_trace_product(v)),
-    Case("haar_trace_product", "d", bad_dimension(), lambda v: haar.haar_trace_product([(A, B)], v)),
+    Case("haar_trace_product", "d", bad_optional_dimension(), lambda v: haar.haar_trace_product([(A, B)], v)),
     Case("second_moment_coefficients", _idx("A"), st.one_of(not_an(Op, np.ndarray, sp.MatrixBase), non_finite_matrix(2),
                                                       st.just(np.ones((2, 3)))),
          lambda v: haar.second_moment_coefficients(v)),
-    Case("second_moment_coefficients", "d", bad_dimension(), lambda v: haar.second_moment_coefficients(A, v)),
+    Case("second_moment_coefficients", "d", bad_optional_dimension(), lambda v: haar.second_moment_coefficients(A, v)),
     # haar_words
     Case("Conj", "op", not_an(Op), lambda v: haar_words.Conj(v, "V")),
     Case("Conj", "group", not_an(str), lambda v: haar_words.Conj(A, v)),
@@ -122,17 +122,17 @@ CASES = [
     Case("haar_average_words", "poly", st.one_of(not_an(dict), st.just({(("A",),): 1})),
          lambda v: haar_words.haar_average_words(v, "V")),
     Case("haar_average_words", "group", not_an(str), lambda v: haar_words.haar_average_words(POLY, v)),
-    Case("haar_average_words", "d", bad_dimension(), lambda v: haar_words.haar_average_words(POLY, "V", v)),
+    Case("haar_average_words", "d", bad_optional_dimension(), lambda v: haar_words.haar_average_words(POLY, "V", v)),
     Case("haar_average_words", "subs", not_an(dict).filter(lambda v: v is not None),
          lambda v: haar_words.haar_average_words(POLY, "V", subs=v)),
     Case("Haar", "group", not_an(str), lambda v: haar_words.Haar(v)),
     Case("haar", "dagger", not_an(bool), lambda v: haar_words.haar("V", v)),
     Case("haar_average_letters", "poly", not_an(dict), lambda v: haar_words.haar_average_letters(v, "V")),
-    Case("haar_average_letters", "d", bad_dimension(),
+    Case("haar_average_letters", "d", bad_optional_dimension(),
          lambda v: haar_words.haar_average_letters(haar_words.tr(haar_words.haar("V") * haar_words.letter(A)
                                                                  * haar_words.haar("V", True)), "V", v)),
     Case("to_sympy", "poly", st.one_of(not_an(dict), st.just(POLY)), lambda v: haar_words.to_sympy(v)),
-    Case("to_sympy", "d", bad_dimension(), lambda v: haar_words.to_sympy(haar_words.tr(haar_words.letter(A)), v)),
+    Case("to_sympy", "d", bad_optional_dimension(), lambda v: haar_words.to_sympy(haar_words.tr(haar_words.letter(A)), v)),
     # circuit
     Case("exact_number", "x", st.one_of(st.sampled_from([float("nan"), float("inf"), -float("inf"), complex("nan")]),
                                         st.text(max_size=3), st.none(), st.just([1.0])),
@@ -217,7 +217,8 @@ CASES = [
          lambda v: printing.latex_steps(v)),
     Case("latex_derivation", "derivation", not_an(flow.Derivation), lambda v: printing.latex_derivation(v)),
     # symbols
-    Case("theta", "l", bad_positive_int(), lambda v: symbols.theta(v)),
+    Case("theta", "l", bad_positive_int().filter(lambda v: not (isinstance(v, str) and v.isidentifier())),  # theta("l")
+         lambda v: symbols.theta(v)),
     Case("feature", "i", st.one_of(st.integers(max_value=-1), st.floats(), st.text(max_size=2), st.none()),
          lambda v: symbols.feature(v)),
     Case("sample_feature", "q", st.one_of(st.integers(max_value=-1), st.floats(), st.none()),
