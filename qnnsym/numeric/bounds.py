@@ -120,7 +120,7 @@ def one_sample_residual_bound(r0: float, t, *, eta: float, S: float, delta: floa
     with np.errstate(divide="ignore"):
         # |r0| / (1 + rate |r0|) <= |r0| exactly; where rate |r0| overflows, the bound is 1 / rate to
         # float64 (rate > DBL_MAX / |r0| makes 1 / |r0| negligible beside it), not 0
-        return np.where(np.isfinite(growth), abs(r0) / (1 + growth), 1.0 / rate)
+        return np.where(np.isfinite(growth), abs(r0) / (1 + growth), 1.0 / rate)[()]  # [()]: a scalar for a scalar t
 
 
 @dataclass(frozen=True)

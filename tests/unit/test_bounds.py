@@ -87,3 +87,11 @@ def test_arrays_of_times_keep_their_shape_and_values():
     assert out.shape == t.shape
     expected = (1 + 4 * math.sqrt(2) * 0.1 * 2.0 * 2.0 * math.sqrt(3) * t) ** -2.0
     np.testing.assert_allclose(out, expected, rtol=1e-15, atol=0)
+
+
+def test_a_scalar_time_gives_a_scalar():
+    """Scalar in, scalar out (as before the overflow-safe product): ``float(x)`` and ``x * 2`` behave."""
+    for value in (bounds.sublinear_lower_bound(0.5, 2.0, eta=0.1, S=1.0, delta=2.0, m=2),
+                  bounds.one_sample_residual_bound(0.5, 2.0, eta=0.1, S=1.0, delta=2.0)):
+        assert np.ndim(value) == 0 and not isinstance(value, np.ndarray), type(value)
+    assert bounds.one_sample_residual_bound(0.5, 2.0, eta=0.1, S=1.0, delta=2.0) == 0.5 / (1 + 4 * 0.1 * 2.0 * 0.5 * 2.0)
