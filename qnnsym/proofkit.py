@@ -149,7 +149,6 @@ def run_property(test: Callable, max_examples: int, *, seed: int | None = None) 
     With ``seed`` (or inside :func:`property_seed`) the test runs non-derandomised under
     ``hypothesis.seed(seed)`` instead: another seed draws other examples, the same seed the
     same ones.  Without either, the run is exactly the derandomised one."""
-
     if not callable(test) or not hasattr(getattr(test, "hypothesis", None), "inner_test"):
         raise InvalidInput("test", "a hypothesis @given test function", describe(test))
     max_examples = positive_int("max_examples", max_examples)

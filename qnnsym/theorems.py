@@ -220,6 +220,16 @@ class StepResult:
     residual: str
     seconds: float
 
+    @property
+    def declared_open(self) -> bool:
+        """The step's rule declares it open (starts with :data:`OPEN_RULE`): a ``CHECKED`` theorem may leave it not shown."""
+        return self.rule.startswith(OPEN_RULE)
+
+
+def _undeclared_gaps(steps: tuple[StepResult, ...] | list[StepResult]) -> tuple[StepResult, ...]:
+    """The steps that were meant to close and did not (not closed, not declared open): any one fails verification."""
+    return tuple(s for s in steps if not s.closed and not s.declared_open)
+
 
 @dataclass(frozen=True)
 class TheoremResult:
@@ -236,6 +246,11 @@ class TheoremResult:
     property_failure: str
     seconds: float
     error: str = ""
+
+    @property
+    def undeclared_gaps(self) -> tuple[StepResult, ...]:
+        """The steps meant to close that did not (declared-open steps of a ``CHECKED`` theorem excluded)."""
+        return _undeclared_gaps(self.steps)
 
     def describe(self) -> str:
         """A multi-line account of the verification: status, evidence and every step."""
@@ -414,8 +429,7 @@ def verify_theorem(theorem: Theorem, *, profile: str = "quick", property_example
         shown = "CHECKED"
     else:
         shown = "NOT SHOWN"
-    undeclared_gaps = [s for s in steps if not s.closed and not s.rule.startswith(OPEN_RULE)]
-    passed = evidence_ok and not golden_failures and not undeclared_gaps and (
+    passed = evidence_ok and not golden_failures and not _undeclared_gaps(steps) and (
         shown == "PROVED" if theorem.claimed == "PROVED" else shown in ("PROVED", "CHECKED"))
     return TheoremResult(
         theorem.id, theorem.title, theorem.paper, theorem.claimed, shown, passed, steps, tuple(golden_failures),

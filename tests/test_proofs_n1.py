@@ -35,7 +35,7 @@ def test_n1_verifies_as_checked_with_only_its_open_steps_not_shown():
     res = verified("N1")
     assert res.passed and res.claimed == res.shown == "CHECKED", res.describe()
     not_shown = [s for s in res.steps if not s.closed]
-    assert len(not_shown) == 2 and all(s.rule.startswith("open") for s in not_shown), res.describe()
+    assert len(not_shown) == 2 and all(s.declared_open for s in not_shown), res.describe()
     assert res.numeric is not None and res.numeric.passed and res.property_examples >= 20
     for part in ("(a) interior", "(b) dQNTK", "(c)", "(d) boundary", "(e) Monte Carlo"):
         assert part in res.numeric.detail

@@ -30,10 +30,6 @@ def _mod():
     return importlib.import_module("qnnsym.proofs.n02_dla_threshold")
 
 
-
-
-
-
 # ----------------------------------------------------------------------------- the proof
 def test_n2_verifies_with_its_claim():
     thm = _mod().build()
@@ -42,7 +38,7 @@ def test_n2_verifies_with_its_claim():
     assert res.passed and res.shown == "CHECKED", res.describe()
     assert res.property_examples >= 20 and res.numeric is not None and res.numeric.passed
     not_shown = [s for s in res.steps if not s.closed]
-    assert not_shown and all(s.rule.startswith("open") for s in not_shown), res.describe()
+    assert not_shown and all(s.declared_open for s in not_shown), res.describe()
     assert len([s for s in res.steps if s.closed]) == 4
 
 
@@ -117,7 +113,7 @@ def test_n2_cannot_claim_proved():
     thm = dataclasses.replace(_mod().build(), claimed="PROVED", numeric=None, property=None)
     res = verify_theorem(thm)
     assert not res.passed and res.shown != "PROVED"
-    assert all(s.rule.startswith("open") for s in res.steps if not s.closed)
+    assert all(s.declared_open for s in res.steps if not s.closed)
 
 
 # ----------------------------------------------------------------------------- brute-force references

@@ -10,6 +10,7 @@ import pytest
 import sympy as sp
 
 from qnnsym.theorems import Golden, Step, verify_theorem
+from claims import reject
 from verified import verified
 
 MODULES = {
@@ -45,9 +46,7 @@ def test_theorem_verifies_with_its_claim(tid):
 
 
 def _verify(thm, known=None, property_examples=10):
-    res = verify_theorem(thm, property_examples=property_examples, known=known or PROVED_ALL)
-    assert not res.passed, "a wrong claim was accepted:\n" + _describe(res)
-    return res
+    return reject(thm, known=known or PROVED_ALL, property_examples=property_examples)
 
 
 def _cheap(thm, **changes):
@@ -60,7 +59,7 @@ def _cheap(thm, **changes):
 
 def _step_not_shown(res):
     """A step meant to close did not (declared-open steps of a CHECKED theorem do not count)."""
-    return any(not s.closed and not s.rule.startswith("open") for s in res.steps)
+    return bool(res.undeclared_gaps)
 
 
 # ----------------------------------------------------------------------------- S1

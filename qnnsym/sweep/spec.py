@@ -77,8 +77,18 @@ QUANTITIES: dict[str, tuple[str, ...]] = {
     "property": ("examples", "falsified", "failure", "falsifying_example", "reproduce"),
 }
 
-#: Column names of the table that parameters and user quantities may not take.
+#: Column names of the table that parameters and user quantities may not take (nor ``*_version``).
 RESERVED = ("experiment", "seed", "status", "error", "runtime_s", "worker", "key")
+
+
+def is_table_column(name: str) -> bool:
+    """Whether ``name`` is a fixed column of the table (:data:`RESERVED` or a ``*_version`` column),
+    which a grid parameter or a user function's quantity may not be called.
+
+    >>> is_table_column("seed"), is_table_column("numpy_version"), is_table_column("x")
+    (True, True, False)
+    """
+    return name in RESERVED or name.endswith("_version")
 
 _TOP_KEYS = ("experiment", "name", "seeds", "record", "grid", "property")
 _PROPERTY_KEYS = ("theorem", "target", "examples")
@@ -292,7 +302,7 @@ def parse_spec(data: Any) -> SweepSpec:
     allowed = EXPERIMENT_PARAMS.get(experiment)
     for pname, values in grid_in.items():
         key = f"grid.{pname}"
-        if not isinstance(pname, str) or not pname.isidentifier() or pname in RESERVED or pname.endswith("_version"):
+        if not isinstance(pname, str) or not pname.isidentifier() or is_table_column(pname):
             raise InvalidInput(key, f"a parameter name (an identifier, not a table column: {', '.join(RESERVED)}, "
                                     f"*_version)", repr(pname))
         if allowed is not None and pname not in allowed:

@@ -76,7 +76,6 @@ class Journal:
     out : str or Path
         The sweep's output folder; the journal is ``out / "journal.jsonl"``.
 
-
     The current row of every key is read from the file once (at the first :meth:`rows`) and then
     kept in memory, updated by each :meth:`append` with the rule of :func:`latest_rows`, so the
     tables rewritten while a sweep runs cost no re-read of the whole journal.  :meth:`reload`

@@ -165,7 +165,7 @@ def call_user_function(target: str, params: dict, seed: int) -> dict:
     ...
     qnnsym.errors.InvalidInput: result.x: expected a quantity name that is not a parameter or a table column, got 'x'
     """
-    from .spec import RESERVED, _user_function
+    from .spec import _user_function, is_table_column
 
     fn = _user_function("experiment", target)
     if not isinstance(params, dict):
@@ -177,7 +177,7 @@ def call_user_function(target: str, params: dict, seed: int) -> dict:
     for k, v in out.items():
         if not isinstance(k, str) or not k:
             raise InvalidInput("result", "string keys", describe(k))
-        if k in params or k in RESERVED or k.endswith("_version"):
+        if k in params or is_table_column(k):
             raise InvalidInput(f"result.{k}", "a quantity name that is not a parameter or a table column", repr(k))
         if v is None or isinstance(v, (bool, str)):
             clean[k] = v
